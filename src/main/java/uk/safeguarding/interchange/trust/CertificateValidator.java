@@ -186,10 +186,13 @@ public final class CertificateValidator {
         X509Certificate leaf = chain.get(0);
         List<X509Certificate> path = buildPath(leaf, chain.subList(1, chain.size()));
         Instant now = clock.instant();
-        PKIXCertPathValidatorResult result = validatePath(path, now, true, purpose);
+        // Validity first, without revocation, so an expired certificate is reported as expired even when its
+        // CRL is stale too; then revocation, which needs a current CRL for every CA in the path.
+        validatePath(path, now, false, "now", purpose);
         if (signingTime != null) {
-            validatePath(path, signingTime, false, purpose);
+            validatePath(path, signingTime, false, "at the signing time", purpose);
         }
+        PKIXCertPathValidatorResult result = validatePath(path, now, true, "now", purpose);
         boolean[] keyUsage = leaf.getKeyUsage();
         if (keyUsage == null || !keyUsage[DIGITAL_SIGNATURE]) {
             throw new GatewayException(
@@ -261,7 +264,7 @@ public final class CertificateValidator {
     }
 
     private PKIXCertPathValidatorResult validatePath(
-            List<X509Certificate> path, Instant at, boolean checkRevocation, Purpose purpose) {
+            List<X509Certificate> path, Instant at, boolean checkRevocation, String when, Purpose purpose) {
         try {
             CertPath certPath = CertificateFactory.getInstance("X.509").generateCertPath(path);
             CertPathValidator validator = CertPathValidator.getInstance("PKIX");
@@ -281,7 +284,7 @@ public final class CertificateValidator {
             }
             return (PKIXCertPathValidatorResult) validator.validate(certPath, parameters);
         } catch (CertPathValidatorException e) {
-            throw classify(e, checkRevocation ? "now" : "at the signing time", purpose);
+            throw classify(e, when, purpose);
         } catch (InvalidAlgorithmParameterException e) {
             throw new IllegalStateException("Invalid PKIX parameters", e);
         } catch (GeneralSecurityException e) {
