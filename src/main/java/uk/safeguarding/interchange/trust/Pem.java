@@ -54,6 +54,11 @@ public final class Pem {
         return crls(parse(read(file), file.toString()), file.toString()).get(0);
     }
 
+    /** Every CRL in the file, in file order. Never empty. */
+    public static List<X509CRL> readCrls(Path file) {
+        return crls(parse(read(file), file.toString()), file.toString());
+    }
+
     /** Every certificate in PEM text; {@code source} names it in error messages. Never empty. */
     public static List<X509Certificate> parseCertificates(String pem, String source) {
         return certificates(parse(pem, source), source);
