@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.hl7.fhir.r4.model.CodeSystem;
 import org.hl7.fhir.r4.model.MetadataResource;
@@ -127,7 +128,7 @@ public final class ConformanceResources {
     }
 
     /** The resource profile (not extension) constraining the given resource type, if there is one. */
-    public java.util.Optional<String> profileFor(String resourceType) {
+    public Optional<String> profileFor(String resourceType) {
         return structureDefinitions.stream()
                 .filter(sd -> sd.getKind() == StructureDefinition.StructureDefinitionKind.RESOURCE)
                 .filter(sd -> resourceType.equals(sd.getType()))

@@ -8,6 +8,7 @@ import ca.uhn.fhir.validation.ResultSeverityEnum;
 import ca.uhn.fhir.validation.SingleValidationMessage;
 import ca.uhn.fhir.validation.ValidationOptions;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import org.hl7.fhir.common.hapi.validation.support.CommonCodeSystemsTerminologyService;
 import org.hl7.fhir.common.hapi.validation.support.InMemoryTerminologyServerValidationSupport;
@@ -147,7 +148,7 @@ public final class ProfileValidator {
         String id = m.getMessageId() == null ? "" : m.getMessageId();
         String text = m.getMessage() == null ? "" : m.getMessage();
         return id.startsWith("BUNDLE_SIGNATURE_")
-                || (id.isEmpty() && text.toLowerCase(java.util.Locale.ROOT).contains("signature"));
+                || (id.isEmpty() && text.toLowerCase(Locale.ROOT).contains("signature"));
     }
 
     private static ValidationIssue issue(SingleValidationMessage m) {

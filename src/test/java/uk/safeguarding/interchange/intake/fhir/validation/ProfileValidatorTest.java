@@ -3,6 +3,7 @@ package uk.safeguarding.interchange.intake.fhir.validation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -163,7 +164,7 @@ class ProfileValidatorTest {
                 .toList();
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
-            List<Future<ProfileValidationResult>> futures = new java.util.ArrayList<>();
+            List<Future<ProfileValidationResult>> futures = new ArrayList<>();
             for (int round = 0; round < 4; round++) {
                 for (String name : names) {
                     futures.add(pool.submit(() -> VALIDATOR.validate(example(name))));
