@@ -1,0 +1,163 @@
+package uk.safeguarding.interchange.intake.fhir.validation;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.context.support.DefaultProfileValidationSupport;
+import ca.uhn.fhir.context.support.IValidationSupport;
+import ca.uhn.fhir.validation.FhirValidator;
+import ca.uhn.fhir.validation.ResultSeverityEnum;
+import ca.uhn.fhir.validation.SingleValidationMessage;
+import ca.uhn.fhir.validation.ValidationOptions;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import org.hl7.fhir.common.hapi.validation.support.CommonCodeSystemsTerminologyService;
+import org.hl7.fhir.common.hapi.validation.support.InMemoryTerminologyServerValidationSupport;
+import org.hl7.fhir.common.hapi.validation.support.PrePopulatedValidationSupport;
+import org.hl7.fhir.common.hapi.validation.support.SnapshotGeneratingValidationSupport;
+import org.hl7.fhir.common.hapi.validation.support.ValidationSupportChain;
+import org.hl7.fhir.common.hapi.validation.validator.FhirInstanceValidator;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Bundle;
+import uk.safeguarding.interchange.error.ErrorCode;
+import uk.safeguarding.interchange.error.GatewayException;
+import uk.safeguarding.interchange.intake.fhir.FhirContexts;
+
+/**
+ * Validates FHIR resources against the interchange profiles, offline: the validation support chain holds the
+ * FHIR core definitions (from the classpath), our conformance resources and in-memory terminology, and no
+ * remote support, so validation never touches the network.
+ *
+ * <p>Build one at start-up and share it: construction loads and snapshots the profiles and validates a built-in
+ * warm-up resource (a few seconds); {@link #validate} is then thread-safe and fast.
+ *
+ * <p>Strictness: unknown extensions are errors, unknown profiles are errors, references inside the Bundle are
+ * resolved and checked against their target profiles, terminology is checked against the in-memory value sets.
+ *
+ * <p>One check is left out on purpose: the HL7 validator's own cryptographic verification of {@code
+ * Bundle.signature} (its issues are dropped, see {@link #isSignatureVerificationIssue}). The gateway verifies the
+ * detached JWS itself (RFC 8785 payload, algorithm allow-list, PKIX against the gateway's trust anchors) and
+ * reports failures as {@code SIG-*} codes; the HL7 check is declared work in progress by its authors, defaults
+ * to a different canonicalization and knows no trust anchors, so it would turn signature problems into
+ * SCHEMA-004. The structural rules on {@code Bundle.signature} (present, sigFormat, type, who, when, data) stay
+ * enforced by the Bundle profile.
+ */
+public final class ProfileValidator {
+    /** How many errors {@link #requireValid} names in the exception detail. */
+    static final int ERRORS_IN_DETAIL = 3;
+
+    private final FhirContext context;
+    private final ConformanceResources resources;
+    private final ValidationSupportChain supportChain;
+    private final FhirValidator validator;
+
+    public ProfileValidator(ConformanceResources resources) {
+        this.context = FhirContexts.r4();
+        this.resources = Objects.requireNonNull(resources);
+        this.supportChain = offlineSupportChain(context, resources);
+
+        FhirInstanceValidator instanceValidator = new FhirInstanceValidator(supportChain);
+        // A national interchange accepts only extensions it (or FHIR core) defines.
+        instanceValidator.setAnyExtensionsAllowed(false);
+        instanceValidator.setErrorForUnknownProfiles(true);
+        instanceValidator.setNoTerminologyChecks(false);
+        instanceValidator.setNoExtensibleWarnings(false);
+        instanceValidator.setBestPracticeWarningLevel(
+                org.hl7.fhir.r5.utils.validation.constants.BestPracticeWarningLevel.Ignore);
+
+        FhirValidator fhirValidator = context.newValidator();
+        fhirValidator.setValidateAgainstStandardSchema(false);
+        fhirValidator.setValidateAgainstStandardSchematron(false);
+        fhirValidator.registerValidatorModule(instanceValidator);
+        this.validator = fhirValidator;
+        warmUp();
+    }
+
+    /**
+     * The chain: FHIR core definitions, our resources, snapshot generation (our profiles are differential
+     * only), in-memory terminology (value sets whose code systems are loaded), and the common code systems
+     * HAPI knows without a server (MIME types, languages, countries, UCUM). No remote terminology service.
+     */
+    static ValidationSupportChain offlineSupportChain(FhirContext context, ConformanceResources resources) {
+        PrePopulatedValidationSupport ours = new PrePopulatedValidationSupport(context);
+        resources.structureDefinitions().forEach(ours::addStructureDefinition);
+        resources.valueSets().forEach(ours::addValueSet);
+        resources.codeSystems().forEach(ours::addCodeSystem);
+        return new ValidationSupportChain(
+                new DefaultProfileValidationSupport(context),
+                ours,
+                new SnapshotGeneratingValidationSupport(context),
+                new InMemoryTerminologyServerValidationSupport(context),
+                new CommonCodeSystemsTerminologyService(context));
+    }
+
+    /** The validation supports in use, outermost first (for tests that prove no remote support is present). */
+    List<IValidationSupport> supports() {
+        return supportChain.getValidationSupports();
+    }
+
+    /** Validates a message Bundle against the interchange message Bundle profile (whatever its meta.profile). */
+    public ProfileValidationResult validate(Bundle bundle) {
+        return validate(bundle, ConformanceResources.MESSAGE_BUNDLE_PROFILE);
+    }
+
+    /** Validates any resource against the given profile (and its meta.profile, if any). */
+    public ProfileValidationResult validate(IBaseResource resource, String profileUrl) {
+        Objects.requireNonNull(resource);
+        ValidationOptions options = new ValidationOptions().addProfile(profileUrl);
+        List<ValidationIssue> issues = validator.validateWithResult(resource, options).getMessages().stream()
+                .filter(m -> !isSignatureVerificationIssue(m))
+                .map(ProfileValidator::issue)
+                .toList();
+        return new ProfileValidationResult(issues);
+    }
+
+    /**
+     * Validates a message Bundle and throws when it has any error.
+     *
+     * @throws GatewayException {@link ErrorCode#SCHEMA_PROFILE} naming the first errors, values redacted
+     */
+    public ProfileValidationResult requireValid(Bundle bundle) {
+        ProfileValidationResult result = validate(bundle);
+        if (!result.isValid()) {
+            throw new GatewayException(ErrorCode.SCHEMA_PROFILE, result.redactedSummary(ERRORS_IN_DETAIL));
+        }
+        return result;
+    }
+
+    public ConformanceResources resources() {
+        return resources;
+    }
+
+    /**
+     * Generates the snapshots and primes the caches by validating a built-in Bundle once, so the first real
+     * message is not slow. Called by the constructor; the result is deliberately ignored.
+     */
+    private void warmUp() {
+        validate(WarmUp.bundle());
+    }
+
+    /**
+     * Whether HAPI reported this while verifying the JWS in {@code Bundle.signature} (see the class comment).
+     * Those issues sit on the Bundle itself and carry a {@code BUNDLE_SIGNATURE_*} id, or no id and a text about
+     * the signature.
+     */
+    static boolean isSignatureVerificationIssue(SingleValidationMessage m) {
+        if (!"Bundle".equals(m.getLocationString())) {
+            return false;
+        }
+        String id = m.getMessageId() == null ? "" : m.getMessageId();
+        String text = m.getMessage() == null ? "" : m.getMessage();
+        return id.startsWith("BUNDLE_SIGNATURE_")
+                || (id.isEmpty() && text.toLowerCase(Locale.ROOT).contains("signature"));
+    }
+
+    private static ValidationIssue issue(SingleValidationMessage m) {
+        ValidationIssue.Severity severity =
+                switch (m.getSeverity() == null ? ResultSeverityEnum.ERROR : m.getSeverity()) {
+                    case FATAL, ERROR -> ValidationIssue.Severity.ERROR;
+                    case WARNING -> ValidationIssue.Severity.WARNING;
+                    case INFORMATION -> ValidationIssue.Severity.INFORMATION;
+                };
+        return new ValidationIssue(severity, m.getLocationString(), m.getMessageId(), m.getMessage());
+    }
+}
