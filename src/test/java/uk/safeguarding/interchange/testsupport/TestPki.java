@@ -60,6 +60,9 @@ public final class TestPki {
     public final Path gatewayTls;
     public final Path truststore;
     public final Path crl;
+    /** A CRL of the issuing CA whose nextUpdate has passed: it establishes nothing. */
+    public final Path staleCrl;
+
     public final Path school;
     public final Path untrusted;
     public final Path expired;
@@ -170,6 +173,19 @@ public final class TestPki {
         X509CRL x509Crl = new JcaX509CRLConverter().getCRL(crlBuilder.build(signer(issuingKey.getPrivate())));
         crl = dir.resolve("issuing-ca.crl.pem");
         Files.writeString(crl, pem("X509 CRL", x509Crl.getEncoded()), StandardCharsets.US_ASCII);
+        X509v2CRLBuilder stale = new X509v2CRLBuilder(
+                X500Name.getInstance(issuingCert.getSubjectX500Principal().getEncoded()),
+                Date.from(now.minus(Duration.ofDays(10))));
+        stale.setNextUpdate(Date.from(now.minus(Duration.ofDays(1))));
+        staleCrl = dir.resolve("stale.crl.pem");
+        Files.writeString(
+                staleCrl,
+                pem(
+                        "X509 CRL",
+                        new JcaX509CRLConverter()
+                                .getCRL(stale.build(signer(issuingKey.getPrivate())))
+                                .getEncoded()),
+                StandardCharsets.US_ASCII);
         Files.writeString(dir.resolve("root-ca.crt.pem"), pem("CERTIFICATE", rootCert.getEncoded()));
     }
 
