@@ -40,15 +40,15 @@ public final class Database implements AutoCloseable {
             throw new IllegalStateException("Cannot open the database: " + rootMessage(e), e);
         }
         try {
-            var result = Flyway.configure()
+            Flyway flyway = Flyway.configure()
                     .dataSource(ds)
                     .locations("classpath:db/migration")
-                    .load()
-                    .migrate();
+                    .load();
+            int applied = flyway.migrate().migrationsExecuted;
             log.info(
-                    "Database ready (schema version {}, {} migrations applied)",
-                    result.targetSchemaVersion,
-                    result.migrationsExecuted);
+                    "Database ready (schema version {}, {} migrations applied now)",
+                    flyway.info().current().getVersion(),
+                    applied);
         } catch (RuntimeException e) {
             ds.close();
             throw e;
