@@ -126,6 +126,26 @@ class GatewayIT {
         assertThat(get(pki.school, "/no-such-thing").statusCode()).isEqualTo(404);
     }
 
+    @Test
+    void bindsDataSourceAndTransactedJmsComponentInCamelRegistry() {
+        var camel = gateway.camelContext();
+        assertThat(camel.getRegistry().lookupByName(GatewayRuntime.DATA_SOURCE)).isSameAs(gateway.dataSource());
+        assertThat(camel.getRegistry().lookupByName(GatewayRuntime.JMS_CONNECTION_FACTORY))
+                .isSameAs(gateway.jmsConnectionFactory());
+        var jms = camel.getComponent("jms", org.apache.camel.component.jms.JmsComponent.class);
+        assertThat(jms.getConfiguration().isTransacted()).isTrue();
+        assertThat(jms.getConfiguration().getCacheLevelName()).isEqualTo("CACHE_CONSUMER");
+
+        try (var producer = camel.createProducerTemplate();
+                var consumer = camel.createConsumerTemplate()) {
+            producer.sendBody("jms:queue:it.camel-jms", "through camel-jms");
+            assertThat(consumer.receiveBody("jms:queue:it.camel-jms", 5_000, String.class))
+                    .isEqualTo("through camel-jms");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private static String errorCodeOf(HttpResponse<String> response) {
         String contentType = response.headers().firstValue("Content-Type").orElse("");
         assertThat(contentType).startsWith("application/fhir+json");
