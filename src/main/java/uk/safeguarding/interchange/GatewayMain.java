@@ -1,6 +1,9 @@
 package uk.safeguarding.interchange;
 
 import java.util.Arrays;
+import java.util.concurrent.CountDownLatch;
+import uk.safeguarding.interchange.config.GatewaySettings;
+import uk.safeguarding.interchange.config.StartupException;
 import uk.safeguarding.interchange.trust.devpki.DevPkiGenerator;
 
 /** The gateway's command line: {@code start} runs the gateway; other commands are tools for operators. */
@@ -11,6 +14,7 @@ public final class GatewayMain {
         String command = args.length == 0 ? "help" : args[0];
         String[] rest = Arrays.copyOfRange(args, Math.min(1, args.length), args.length);
         switch (command) {
+            case "start" -> System.exit(start());
             case "help", "--help", "-h" -> printHelp();
             case "dev-pki" -> DevPkiGenerator.main(rest);
             default -> {
@@ -19,6 +23,65 @@ public final class GatewayMain {
                 System.exit(2);
             }
         }
+    }
+
+    /** Runs the gateway until SIGTERM/Ctrl-C; returns the process exit code. */
+    static int start() {
+        GatewayRuntime runtime;
+        try {
+            runtime = GatewayRuntime.start(GatewaySettings.load());
+        } catch (StartupException e) {
+            System.err.println("Cannot start the gateway: " + e.getMessage());
+            return 1;
+        } catch (RuntimeException e) {
+            System.err.println("Cannot start the gateway: " + oneLine(e) + " (details in the log above)");
+            return 1;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            runtime.close();
+                            stopped.countDown();
+                        },
+                        "gateway-shutdown"));
+        System.out.println(banner(runtime));
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+
+    static String banner(GatewayRuntime runtime) {
+        String base = runtime.baseUri().toString();
+        return """
+
+                Safeguarding Interchange Gateway %s is running (Ctrl-C stops it).
+                  FHIR    %s/fhir   (metadata: %s/fhir/metadata)
+                  Health  %s/health
+                  Data    %s
+                Every call needs a client certificate (mutual TLS), e.g. with the dev PKI:
+                  curl --cert-type P12 --cert certs-dev/school-100001.p12:dev-only \\
+                       --cacert certs-dev/root-ca.crt.pem %s/fhir/metadata
+                """
+                .formatted(
+                        GatewayRuntime.version(),
+                        base,
+                        base,
+                        base,
+                        runtime.settings().dataDir(),
+                        base);
+    }
+
+    private static String oneLine(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        return message.lines().findFirst().orElse(message);
     }
 
     private static void printHelp() {

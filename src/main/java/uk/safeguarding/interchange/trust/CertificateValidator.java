@@ -62,25 +62,40 @@ public final class CertificateValidator {
     private enum Purpose {
         SIGNER(
                 "signer certificate",
+                ErrorCode.SIG_MISSING,
+                ErrorCode.SIG_CERT_UNTRUSTED,
                 ErrorCode.SIG_CERT_UNTRUSTED,
                 ErrorCode.SIG_CERT_EXPIRED,
                 ErrorCode.SIG_CERT_REVOKED,
                 ErrorCode.SIG_CERT_KEY_USAGE),
         CLIENT(
                 "TLS client certificate",
+                ErrorCode.AUTH_NO_CLIENT_CERT,
+                ErrorCode.AUTH_UNKNOWN_SYSTEM,
                 ErrorCode.AUTH_CLIENT_CERT_UNTRUSTED,
                 ErrorCode.AUTH_CLIENT_CERT_INVALID,
                 ErrorCode.AUTH_CLIENT_CERT_INVALID,
                 ErrorCode.AUTH_CLIENT_CERT_INVALID);
 
         final String noun;
+        final ErrorCode missing;
+        final ErrorCode noOrganisation;
         final ErrorCode untrusted;
         final ErrorCode expired;
         final ErrorCode revoked;
         final ErrorCode keyUsage;
 
-        Purpose(String noun, ErrorCode untrusted, ErrorCode expired, ErrorCode revoked, ErrorCode keyUsage) {
+        Purpose(
+                String noun,
+                ErrorCode missing,
+                ErrorCode noOrganisation,
+                ErrorCode untrusted,
+                ErrorCode expired,
+                ErrorCode revoked,
+                ErrorCode keyUsage) {
             this.noun = noun;
+            this.missing = missing;
+            this.noOrganisation = noOrganisation;
             this.untrusted = untrusted;
             this.expired = expired;
             this.revoked = revoked;
@@ -159,7 +174,7 @@ public final class CertificateValidator {
 
     private ValidatedCertificate validate(List<X509Certificate> chain, Instant signingTime, Purpose purpose) {
         if (chain.isEmpty()) {
-            throw new GatewayException(purpose.untrusted, "No " + purpose.noun + " was presented.");
+            throw new GatewayException(purpose.missing, "No " + purpose.noun + " was presented.");
         }
         X509Certificate leaf = chain.get(0);
         List<X509Certificate> path = buildPath(leaf, chain.subList(1, chain.size()));
@@ -178,7 +193,7 @@ public final class CertificateValidator {
         }
         String organisationId = OrganisationIds.fromCertificate(leaf)
                 .orElseThrow(() -> new GatewayException(
-                        purpose.untrusted,
+                        purpose.noOrganisation,
                         "The " + purpose.noun + " carries no single urn:interchange organisation id SAN URI."));
         return new ValidatedCertificate(
                 leaf, organisationId, path, result.getTrustAnchor().getTrustedCert());

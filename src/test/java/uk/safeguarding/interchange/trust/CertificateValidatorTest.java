@@ -155,7 +155,7 @@ class CertificateValidatorTest {
         assertFailsWith(ErrorCode.AUTH_CLIENT_CERT_INVALID, () -> validator.validateClient(PKI.revokedSigner.chain()));
         assertFailsWith(
                 ErrorCode.AUTH_CLIENT_CERT_INVALID, () -> validator.validateClient(PKI.noDigitalSignature.chain()));
-        assertFailsWith(ErrorCode.AUTH_CLIENT_CERT_UNTRUSTED, () -> validator.validateClient(List.of()));
+        assertFailsWith(ErrorCode.AUTH_NO_CLIENT_CERT, () -> validator.validateClient(List.of()));
     }
 
     @Test

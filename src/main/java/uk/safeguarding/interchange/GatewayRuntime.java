@@ -1,0 +1,281 @@
+package uk.safeguarding.interchange;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.api.EncodingEnum;
+import ca.uhn.fhir.rest.server.RestfulServer;
+import jakarta.jms.ConnectionFactory;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.BooleanSupplier;
+import javax.net.ssl.SSLContext;
+import javax.sql.DataSource;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.jms.JmsComponent;
+import org.apache.camel.component.servlet.CamelHttpTransportServlet;
+import org.apache.camel.main.Main;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import uk.safeguarding.interchange.broker.EmbeddedBroker;
+import uk.safeguarding.interchange.config.GatewaySettings;
+import uk.safeguarding.interchange.config.StartupException;
+import uk.safeguarding.interchange.health.HealthCheck;
+import uk.safeguarding.interchange.intake.fhir.CapabilityStatementProvider;
+import uk.safeguarding.interchange.intake.fhir.StructureDefinitionReader;
+import uk.safeguarding.interchange.server.ClientAuthFailureListener;
+import uk.safeguarding.interchange.server.ClientCertificateFilter;
+import uk.safeguarding.interchange.server.ErrorResponses;
+import uk.safeguarding.interchange.server.HttpsServer;
+import uk.safeguarding.interchange.server.ServletMount;
+import uk.safeguarding.interchange.server.TlsContexts;
+import uk.safeguarding.interchange.store.Database;
+import uk.safeguarding.interchange.trust.CertificateValidator;
+import uk.safeguarding.interchange.trust.CrlStore;
+import uk.safeguarding.interchange.trust.TrustAnchors;
+
+/**
+ * The whole embedded gateway in one JVM: database (Flyway-migrated), Artemis broker, Camel Main with the YAML
+ * routes from {@code routes/}, and the HTTPS server with mutual TLS. {@code ./gateway start} and the ITs start
+ * exactly this.
+ *
+ * <p>Starts in dependency order (database, broker, Camel, HTTPS) and {@link #close() closes} in reverse (HTTPS
+ * stops accepting first). If a step fails, whatever already started is closed again. Not thread-safe for
+ * start/close; accessors may be used from any thread.
+ */
+public final class GatewayRuntime implements AutoCloseable {
+    /** Camel registry name of the {@link DataSource}. */
+    public static final String DATA_SOURCE = "dataSource";
+    /** Camel registry name of the Jakarta JMS {@link ConnectionFactory} (in-VM Artemis). */
+    public static final String JMS_CONNECTION_FACTORY = "jmsConnectionFactory";
+    /** Camel registry name of the camel-jms component (transacted, CACHE_CONSUMER). */
+    public static final String JMS_COMPONENT = "jms";
+    /** Camel registry name of the {@link HealthCheck} bean. */
+    public static final String HEALTH_CHECK = "healthCheck";
+    /** Camel registry name of the shared R4 {@link FhirContext}. */
+    public static final String FHIR_CONTEXT = "fhirContext";
+    /** Camel registry name of the injected {@link Clock}. */
+    public static final String CLOCK = "clock";
+    /** Servlet name that camel-servlet consumers ({@code servlet:/path}) attach to; mounted at {@code /*}. */
+    public static final String CAMEL_SERVLET = "CamelServlet";
+
+    private static final Logger log = LoggerFactory.getLogger(GatewayRuntime.class);
+
+    private final GatewaySettings settings;
+    private final Deque<AutoCloseable> started = new ArrayDeque<>();
+    private Database database;
+    private EmbeddedBroker broker;
+    private Main camel;
+    private HttpsServer https;
+    private FhirContext fhirContext;
+
+    private GatewayRuntime(GatewaySettings settings) {
+        this.settings = settings;
+    }
+
+    /** Starts the gateway with the system clock. */
+    public static GatewayRuntime start(GatewaySettings settings) {
+        return start(settings, Clock.systemUTC());
+    }
+
+    /**
+     * Starts the gateway.
+     *
+     * @throws StartupException for a problem an operator can fix (missing certificate file, port in use, ...)
+     */
+    public static GatewayRuntime start(GatewaySettings settings, Clock clock) {
+        GatewayRuntime runtime = new GatewayRuntime(settings);
+        try {
+            runtime.doStart(clock);
+            return runtime;
+        } catch (RuntimeException e) {
+            runtime.close();
+            throw e;
+        }
+    }
+
+    /**
+     * The one validator for TLS client certificates and message signers: the configured anchors and CRLs (every CA
+     * in a path needs a current CRL; revocation fails closed).
+     */
+    private CertificateValidator certificateValidator(Clock clock) {
+        try {
+            return new CertificateValidator(
+                    TrustAnchors.load(settings.tlsTruststore(), settings.tlsTruststorePassword()),
+                    CrlStore.fromPemFiles(settings.crlFiles()),
+                    clock);
+        } catch (IllegalArgumentException | java.io.IOException e) {
+            throw new StartupException(e.getMessage());
+        }
+    }
+
+    private void doStart(Clock clock) {
+        log.info("Starting the gateway: {}", settings);
+        // Everything that can be checked without side effects first, so a typo does not touch the data dir.
+        settings.requireCertificateFilesPresent();
+        SSLContext sslContext = TlsContexts.serverContext(settings.tlsKeystore(), settings.tlsKeystorePassword());
+        CertificateValidator validator = certificateValidator(clock);
+        fhirContext = FhirContext.forR4Cached();
+
+        database = Database.open(settings.dbUrl(), settings.dbUser(), settings.dbPassword(), settings.dbPoolSize());
+        started.push(database);
+
+        broker = EmbeddedBroker.start(settings.dataDir().resolve("artemis"));
+        started.push(broker);
+
+        camel = startCamel(clock);
+        started.push(this::stopCamel);
+
+        ErrorResponses errors = new ErrorResponses(fhirContext);
+        ClientCertificateFilter authFilter = new ClientCertificateFilter(validator, errors, loggingListener());
+        https = HttpsServer.start(settings.httpsHost(), settings.httpsPort(), sslContext, authFilter, servlets(clock));
+        started.push(https);
+        log.info("Gateway started on {}", baseUri());
+    }
+
+    private Main startCamel(Clock clock) {
+        Main main = new Main();
+        Properties camelProperties = settings.properties();
+        main.setOverrideProperties(camelProperties);
+        main.bind(DATA_SOURCE, database.dataSource());
+        main.bind(JMS_CONNECTION_FACTORY, broker.connectionFactory());
+        JmsComponent jms = new JmsComponent();
+        jms.setConnectionFactory(broker.connectionFactory());
+        // Local JMS transactions: a message is removed from its queue only when the route completes.
+        jms.setTransacted(true);
+        jms.setCacheLevelName("CACHE_CONSUMER");
+        main.bind(JMS_COMPONENT, jms);
+        main.bind(FHIR_CONTEXT, fhirContext);
+        main.bind(CLOCK, clock);
+        main.bind(HEALTH_CHECK, new HealthCheck(healthProbes()));
+        try {
+            main.start();
+        } catch (Exception e) {
+            throw new IllegalStateException("Camel failed to start: " + e.getMessage(), e);
+        }
+        if (main.getCamelContext() == null || !main.getCamelContext().isStarted()) {
+            throw new IllegalStateException("Camel failed to start (see the log above)");
+        }
+        log.info(
+                "Camel started with {} routes",
+                main.getCamelContext().getRoutes().size());
+        return main;
+    }
+
+    private Map<String, BooleanSupplier> healthProbes() {
+        Map<String, BooleanSupplier> probes = new LinkedHashMap<>();
+        probes.put("broker", () -> broker != null && broker.isActive());
+        probes.put("database", () -> database != null && database.isUp());
+        probes.put(
+                "camel",
+                () -> camel != null
+                        && camel.getCamelContext() != null
+                        && camel.getCamelContext().isStarted());
+        return probes;
+    }
+
+    /**
+     * Every servlet on the HTTPS connector, all behind the client-certificate filter. To add one (SOAP, audit
+     * API), add a {@link ServletMount} here; prefer a camel-servlet route ({@code from: servlet:/api/...}),
+     * which needs no new servlet at all.
+     */
+    private List<ServletMount> servlets(Clock clock) {
+        RestfulServer fhir = new RestfulServer(fhirContext);
+        fhir.setDefaultResponseEncoding(EncodingEnum.JSON);
+        fhir.setServerName(CapabilityStatementProvider.SOFTWARE_NAME);
+        fhir.setServerVersion(version());
+        fhir.setServerConformanceProvider(new CapabilityStatementProvider(
+                version(),
+                new StructureDefinitionReader(settings.fhirSchemasDir()),
+                fhirContext.getResourceTypes(),
+                clock));
+        return List.of(
+                ServletMount.of("fhir", fhir, "/fhir/*"),
+                ServletMount.of(CAMEL_SERVLET, new CamelHttpTransportServlet(), "/*"));
+    }
+
+    private static ClientAuthFailureListener loggingListener() {
+        // Certificate contents (names) stay out of the log; the code and path say enough to investigate.
+        return r -> log.warn(
+                "Refused {} {} from {}: {}",
+                r.method(),
+                r.path(),
+                r.remoteAddress(),
+                r.errorCode().code());
+    }
+
+    /** The running version of the gateway (from the build), e.g. {@code 0.1.0-SNAPSHOT}. */
+    public static String version() {
+        try (InputStream in = GatewayRuntime.class.getResourceAsStream("/gateway-version.properties")) {
+            Properties p = new Properties();
+            if (in != null) {
+                p.load(in);
+            }
+            return p.getProperty("gateway.version", "unknown");
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    public GatewaySettings settings() {
+        return settings;
+    }
+
+    /** The bound HTTPS port (the real one when the settings asked for 0). */
+    public int httpsPort() {
+        return https.port();
+    }
+
+    /** {@code https://localhost:<port>} (or the configured host when it is not loopback). */
+    public URI baseUri() {
+        String host = settings.httpsHost();
+        if (host.equals("127.0.0.1") || host.equals("::1") || host.equals("0.0.0.0")) {
+            host = "localhost";
+        }
+        return URI.create("https://" + host + ":" + httpsPort());
+    }
+
+    public DataSource dataSource() {
+        return database.dataSource();
+    }
+
+    public ConnectionFactory jmsConnectionFactory() {
+        return broker.connectionFactory();
+    }
+
+    public CamelContext camelContext() {
+        return camel.getCamelContext();
+    }
+
+    public FhirContext fhirContext() {
+        return fhirContext;
+    }
+
+    /** Stops in reverse start order: HTTPS, Camel, broker, database. Idempotent. */
+    @Override
+    public void close() {
+        while (!started.isEmpty()) {
+            AutoCloseable component = started.pop();
+            try {
+                component.close();
+            } catch (Exception e) {
+                log.warn("A component did not stop cleanly: {}", e.toString());
+            }
+        }
+        log.info("Gateway stopped");
+    }
+
+    private void stopCamel() {
+        try {
+            camel.stop();
+        } finally {
+            log.info("Camel stopped");
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package uk.safeguarding.interchange.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The gateway's relational store: a pooled {@link DataSource} migrated by Flyway from {@code db/migration} on
+ * start. H2 (file, PostgreSQL mode) is the embedded default; a {@code jdbc:postgresql:} URL selects PostgreSQL.
+ * Thread-safe.
+ */
+public final class Database implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Database.class);
+
+    private final HikariDataSource dataSource;
+
+    private Database(HikariDataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /** Opens the pool and applies pending migrations; closes the pool again if migration fails. */
+    public static Database open(String jdbcUrl, String user, String password, int poolSize) {
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("interchange-db");
+        config.setJdbcUrl(jdbcUrl);
+        config.setUsername(user);
+        config.setPassword(password);
+        config.setMaximumPoolSize(poolSize);
+        config.setAutoCommit(true);
+        HikariDataSource ds;
+        try {
+            ds = new HikariDataSource(config);
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("Cannot open the database: " + rootMessage(e), e);
+        }
+        try {
+            Flyway flyway = Flyway.configure()
+                    .dataSource(ds)
+                    .locations("classpath:db/migration")
+                    .load();
+            int applied = flyway.migrate().migrationsExecuted;
+            log.info(
+                    "Database ready (schema version {}, {} migrations applied now)",
+                    flyway.info().current().getVersion(),
+                    applied);
+        } catch (RuntimeException e) {
+            ds.close();
+            throw e;
+        }
+        return new Database(ds);
+    }
+
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    /** True when a connection can be taken and {@code SELECT 1} answers within two seconds. */
+    public boolean isUp() {
+        try (Connection c = dataSource.getConnection();
+                Statement s = c.createStatement()) {
+            s.setQueryTimeout(2);
+            try (var rs = s.executeQuery("SELECT 1")) {
+                return rs.next() && rs.getInt(1) == 1;
+            }
+        } catch (SQLException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        dataSource.close();
+        log.info("Database closed");
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t.getMessage();
+    }
+}

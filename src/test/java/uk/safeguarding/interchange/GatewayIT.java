@@ -1,0 +1,155 @@
+package uk.safeguarding.interchange;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ca.uhn.fhir.context.FhirContext;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import org.hl7.fhir.r4.model.CapabilityStatement;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import uk.safeguarding.interchange.error.ErrorCode;
+import uk.safeguarding.interchange.testsupport.DevCerts;
+import uk.safeguarding.interchange.testsupport.TestGateway;
+
+/** The real gateway (Jetty, Artemis, H2, Camel) over real mutual TLS on a loopback port. */
+class GatewayIT {
+    @TempDir
+    static Path tmp;
+
+    static GatewayRuntime gateway;
+
+    @BeforeAll
+    static void start() {
+        gateway = GatewayRuntime.start(TestGateway.settings(tmp.resolve("data"), 0));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (gateway != null) {
+            gateway.close();
+        }
+    }
+
+    private static HttpResponse<String> get(String clientCert, String path) throws Exception {
+        HttpClient client = DevCerts.httpClient(clientCert);
+        return client.send(
+                HttpRequest.newBuilder(URI.create(gateway.baseUri() + path))
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void servesCapabilityStatementOverMutualTls() throws Exception {
+        HttpResponse<String> response = get("school-100001", "/fhir/metadata");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(ct -> assertThat(ct).startsWith("application/fhir+json"));
+        CapabilityStatement cs =
+                FhirContext.forR4Cached().newJsonParser().parseResource(CapabilityStatement.class, response.body());
+        assertThat(cs.getSoftware().getName()).isEqualTo("Safeguarding Interchange Gateway");
+        assertThat(cs.getSoftware().getVersion()).isNotBlank().isNotEqualTo("unknown");
+        assertThat(cs.getRestFirstRep().getOperation())
+                .extracting(o -> o.getName())
+                .containsExactly("process-message");
+        assertThat(cs.getMessagingFirstRep().getEndpointFirstRep().getAddress())
+                .isEqualTo(gateway.baseUri() + "/fhir/$process-message");
+    }
+
+    @Test
+    void refusesConnectionWithoutClientCertificate() throws Exception {
+        HttpResponse<String> response = get(null, "/fhir/metadata");
+
+        assertThat(response.statusCode()).isEqualTo(401);
+        assertThat(errorCodeOf(response)).isEqualTo("AUTH-001");
+    }
+
+    @Test
+    void refusesUntrustedClientCertificate() throws Exception {
+        HttpResponse<String> response = get("untrusted", "/fhir/metadata");
+
+        assertThat(response.statusCode()).isEqualTo(401);
+        assertThat(errorCodeOf(response)).isEqualTo("AUTH-002");
+    }
+
+    @Test
+    void refusesExpiredClientCertificate() throws Exception {
+        HttpResponse<String> response = get("expired", "/fhir/metadata");
+
+        assertThat(response.statusCode()).isEqualTo(401);
+        assertThat(errorCodeOf(response)).isEqualTo("AUTH-003");
+    }
+
+    @Test
+    void refusesRevokedClientCertificate() throws Exception {
+        HttpResponse<String> response = get("revoked", "/fhir/metadata");
+
+        assertThat(response.statusCode()).isEqualTo(401);
+        assertThat(errorCodeOf(response)).isEqualTo("AUTH-003");
+    }
+
+    @Test
+    void refusesNonFhirPathsWithJsonErrorToo() throws Exception {
+        HttpResponse<String> response = get(null, "/health");
+
+        assertThat(response.statusCode()).isEqualTo(401);
+        assertThat(response.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(ct -> assertThat(ct).startsWith("application/json"));
+        assertThat(response.body()).contains("\"code\":\"AUTH-001\"");
+    }
+
+    @Test
+    void reportsHealthUpFromRealChecks() throws Exception {
+        HttpResponse<String> response = get("school-100001", "/health");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(ct -> assertThat(ct).startsWith("application/json"));
+        assertThat(response.body())
+                .isEqualTo("{\"status\":\"UP\",\"components\":{\"broker\":{\"status\":\"UP\"},"
+                        + "\"database\":{\"status\":\"UP\"},\"camel\":{\"status\":\"UP\"}}}");
+    }
+
+    @Test
+    void answersUnknownPathWithNotFoundAfterAuthentication() throws Exception {
+        assertThat(get("school-100001", "/no-such-thing").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void bindsDataSourceAndTransactedJmsComponentInCamelRegistry() {
+        var camel = gateway.camelContext();
+        assertThat(camel.getRegistry().lookupByName(GatewayRuntime.DATA_SOURCE)).isSameAs(gateway.dataSource());
+        assertThat(camel.getRegistry().lookupByName(GatewayRuntime.JMS_CONNECTION_FACTORY))
+                .isSameAs(gateway.jmsConnectionFactory());
+        var jms = camel.getComponent("jms", org.apache.camel.component.jms.JmsComponent.class);
+        assertThat(jms.getConfiguration().isTransacted()).isTrue();
+        assertThat(jms.getConfiguration().getCacheLevelName()).isEqualTo("CACHE_CONSUMER");
+
+        try (var producer = camel.createProducerTemplate();
+                var consumer = camel.createConsumerTemplate()) {
+            producer.sendBody("jms:queue:it.camel-jms", "through camel-jms");
+            assertThat(consumer.receiveBody("jms:queue:it.camel-jms", 5_000, String.class))
+                    .isEqualTo("through camel-jms");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static String errorCodeOf(HttpResponse<String> response) {
+        String contentType = response.headers().firstValue("Content-Type").orElse("");
+        assertThat(contentType).startsWith("application/fhir+json");
+        OperationOutcome outcome =
+                FhirContext.forR4Cached().newJsonParser().parseResource(OperationOutcome.class, response.body());
+        var coding = outcome.getIssueFirstRep().getDetails().getCodingFirstRep();
+        assertThat(coding.getSystem()).isEqualTo(ErrorCode.SYSTEM);
+        return coding.getCode();
+    }
+}

@@ -1,0 +1,94 @@
+package uk.safeguarding.interchange.routes;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.jms.JmsComponent;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.PluginHelper;
+import org.apache.camel.support.ResourceHelper;
+import org.h2.jdbcx.JdbcDataSource;
+import uk.safeguarding.interchange.GatewayRuntime;
+import uk.safeguarding.interchange.health.HealthCheck;
+
+/**
+ * Checks Camel YAML route files the way the (unavailable) Camel YAML DSL validator plugin would: against the
+ * JSON Schema shipped in camel-yaml-dsl, then by creating the routes in a Camel context that has the gateway's
+ * registry names bound, which catches unknown components, endpoint options and bean references.
+ */
+final class RouteFiles {
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final JsonSchema SCHEMA = loadSchema();
+
+    private RouteFiles() {}
+
+    static List<Path> inDirectory(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList();
+        }
+    }
+
+    /** Schema violations of one route file (empty when valid). */
+    static List<String> schemaErrors(Path file) throws IOException {
+        JsonNode routes = YAML.readTree(file.toFile());
+        return SCHEMA.validate(routes).stream()
+                .map(ValidationMessage::getMessage)
+                .toList();
+    }
+
+    /**
+     * Creates (but does not start consumers of) the routes in a Camel context with the gateway's bean names
+     * bound; throws when a route cannot be created.
+     */
+    static int createRoutes(List<Path> files) throws Exception {
+        try (CamelContext context = new DefaultCamelContext()) {
+            context.setAutoStartup(false);
+            ActiveMQConnectionFactory cf = new ActiveMQConnectionFactory("vm://99");
+            JdbcDataSource ds = new JdbcDataSource();
+            ds.setURL("jdbc:h2:mem:routes;MODE=PostgreSQL");
+            Map<String, Object> beans = Map.of(
+                    GatewayRuntime.DATA_SOURCE,
+                    ds,
+                    GatewayRuntime.JMS_CONNECTION_FACTORY,
+                    cf,
+                    GatewayRuntime.JMS_COMPONENT,
+                    JmsComponent.jmsComponent(cf),
+                    GatewayRuntime.HEALTH_CHECK,
+                    new HealthCheck(Map.of()),
+                    GatewayRuntime.CLOCK,
+                    Clock.systemUTC());
+            beans.forEach(context.getRegistry()::bind);
+            for (Path file : files) {
+                PluginHelper.getRoutesLoader(context)
+                        .loadRoutes(ResourceHelper.resolveResource(context, "file:" + file.toAbsolutePath()));
+            }
+            context.start();
+            return context.getRoutes().size();
+        }
+    }
+
+    private static JsonSchema loadSchema() {
+        try (InputStream in = RouteFiles.class.getResourceAsStream("/schema/camelYamlDsl.json")) {
+            if (in == null) {
+                throw new IllegalStateException("schema/camelYamlDsl.json is not on the classpath (camel-yaml-dsl)");
+            }
+            return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4).getSchema(in);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
