@@ -24,11 +24,17 @@ import org.apache.camel.main.Main;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import uk.safeguarding.interchange.broker.EmbeddedBroker;
+import uk.safeguarding.interchange.broker.JmsRoutingQueue;
 import uk.safeguarding.interchange.config.GatewaySettings;
 import uk.safeguarding.interchange.config.StartupException;
 import uk.safeguarding.interchange.health.HealthCheck;
+import uk.safeguarding.interchange.intake.Acceptance;
+import uk.safeguarding.interchange.intake.OutboxRelay;
+import uk.safeguarding.interchange.intake.Rejections;
+import uk.safeguarding.interchange.intake.RoutingQueue;
 import uk.safeguarding.interchange.intake.fhir.CapabilityStatementProvider;
 import uk.safeguarding.interchange.intake.fhir.StructureDefinitionReader;
+import uk.safeguarding.interchange.ledger.LedgerAppender;
 import uk.safeguarding.interchange.server.ClientAuthFailureListener;
 import uk.safeguarding.interchange.server.ClientCertificateFilter;
 import uk.safeguarding.interchange.server.ErrorResponses;
@@ -56,6 +62,12 @@ public final class GatewayRuntime implements AutoCloseable {
     public static final String JMS_CONNECTION_FACTORY = "jmsConnectionFactory";
     /** Camel registry name of the camel-jms component (transacted, CACHE_CONSUMER). */
     public static final String JMS_COMPONENT = "jms";
+    /** Camel registry name of the {@link Acceptance} bean (durable acceptance shared by the bindings). */
+    public static final String ACCEPTANCE = "acceptance";
+    /** Camel registry name of the {@link Rejections} bean (REJECTED ledger entries). */
+    public static final String REJECTIONS = "rejections";
+    /** Camel registry name of the {@link OutboxRelay} bean. */
+    public static final String OUTBOX_RELAY = "outboxRelay";
     /** Camel registry name of the {@link HealthCheck} bean. */
     public static final String HEALTH_CHECK = "healthCheck";
     /** Camel registry name of the shared R4 {@link FhirContext}. */
@@ -154,6 +166,11 @@ public final class GatewayRuntime implements AutoCloseable {
         main.bind(FHIR_CONTEXT, fhirContext);
         main.bind(CLOCK, clock);
         main.bind(HEALTH_CHECK, new HealthCheck(healthProbes()));
+        LedgerAppender ledger = new LedgerAppender(clock);
+        RoutingQueue routingQueue = new JmsRoutingQueue(broker.connectionFactory());
+        main.bind(ACCEPTANCE, new Acceptance(database.dataSource(), ledger, routingQueue, clock));
+        main.bind(REJECTIONS, new Rejections(database.dataSource(), ledger));
+        main.bind(OUTBOX_RELAY, new OutboxRelay(database.dataSource(), routingQueue, clock));
         try {
             main.start();
         } catch (Exception e) {

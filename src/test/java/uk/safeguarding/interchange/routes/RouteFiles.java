@@ -12,6 +12,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -23,7 +24,13 @@ import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
 import org.h2.jdbcx.JdbcDataSource;
 import uk.safeguarding.interchange.GatewayRuntime;
+import uk.safeguarding.interchange.broker.JmsRoutingQueue;
 import uk.safeguarding.interchange.health.HealthCheck;
+import uk.safeguarding.interchange.intake.Acceptance;
+import uk.safeguarding.interchange.intake.OutboxRelay;
+import uk.safeguarding.interchange.intake.Rejections;
+import uk.safeguarding.interchange.intake.RoutingQueue;
+import uk.safeguarding.interchange.ledger.LedgerAppender;
 
 /**
  * Checks Camel YAML route files the way the (unavailable) Camel YAML DSL validator plugin would: against the
@@ -60,17 +67,17 @@ final class RouteFiles {
             ActiveMQConnectionFactory cf = new ActiveMQConnectionFactory("vm://99");
             JdbcDataSource ds = new JdbcDataSource();
             ds.setURL("jdbc:h2:mem:routes;MODE=PostgreSQL");
-            Map<String, Object> beans = Map.of(
-                    GatewayRuntime.DATA_SOURCE,
-                    ds,
-                    GatewayRuntime.JMS_CONNECTION_FACTORY,
-                    cf,
-                    GatewayRuntime.JMS_COMPONENT,
-                    JmsComponent.jmsComponent(cf),
-                    GatewayRuntime.HEALTH_CHECK,
-                    new HealthCheck(Map.of()),
-                    GatewayRuntime.CLOCK,
-                    Clock.systemUTC());
+            Map<String, Object> beans = new HashMap<>();
+            beans.put(GatewayRuntime.DATA_SOURCE, ds);
+            beans.put(GatewayRuntime.JMS_CONNECTION_FACTORY, cf);
+            beans.put(GatewayRuntime.JMS_COMPONENT, JmsComponent.jmsComponent(cf));
+            beans.put(GatewayRuntime.HEALTH_CHECK, new HealthCheck(Map.of()));
+            beans.put(GatewayRuntime.CLOCK, Clock.systemUTC());
+            LedgerAppender ledger = new LedgerAppender(Clock.systemUTC());
+            RoutingQueue queue = new JmsRoutingQueue(cf);
+            beans.put(GatewayRuntime.ACCEPTANCE, new Acceptance(ds, ledger, queue, Clock.systemUTC()));
+            beans.put(GatewayRuntime.REJECTIONS, new Rejections(ds, ledger));
+            beans.put(GatewayRuntime.OUTBOX_RELAY, new OutboxRelay(ds, queue, Clock.systemUTC()));
             beans.forEach(context.getRegistry()::bind);
             for (Path file : files) {
                 PluginHelper.getRoutesLoader(context)

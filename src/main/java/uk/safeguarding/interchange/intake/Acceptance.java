@@ -1,0 +1,190 @@
+package uk.safeguarding.interchange.intake;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Objects;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import uk.safeguarding.interchange.error.ErrorCode;
+import uk.safeguarding.interchange.error.GatewayException;
+import uk.safeguarding.interchange.ledger.LedgerAppender;
+import uk.safeguarding.interchange.ledger.NewLedgerEntry;
+
+/**
+ * Durable acceptance, shared by every binding. One database transaction stores the message and its
+ * acknowledgement, appends the {@code ACCEPTED} ledger entry and writes an outbox row; after commit the tracking
+ * id is published to the routing queue and the outbox row marked published. A crash after commit and before
+ * the publish loses nothing: {@link OutboxRelay} republishes unpublished rows, and the queue's duplicate detection
+ * (keyed by tracking id) drops a publish that had in fact happened. The caller may answer {@code ok} only when
+ * {@link #accept} returns.
+ *
+ * <p>Idempotency: the same sender and message id with the same content returns the original acceptance
+ * (including its acknowledgement bytes); with different content it throws {@link ErrorCode#DUP_CONFLICT}.
+ * Thread-safe.
+ */
+public final class Acceptance {
+    private static final Logger log = LoggerFactory.getLogger(Acceptance.class);
+
+    private final DataSource dataSource;
+    private final LedgerAppender ledger;
+    private final RoutingQueue routingQueue;
+    private final Clock clock;
+
+    public Acceptance(DataSource dataSource, LedgerAppender ledger, RoutingQueue routingQueue, Clock clock) {
+        this.dataSource = Objects.requireNonNull(dataSource);
+        this.ledger = Objects.requireNonNull(ledger);
+        this.routingQueue = Objects.requireNonNull(routingQueue);
+        this.clock = Objects.requireNonNull(clock);
+    }
+
+    /**
+     * Accepts {@code submission} durably, or returns the original acceptance of an exact duplicate.
+     *
+     * @throws GatewayException DUP_CONFLICT for a reused message id with other content; SYS_UNAVAILABLE when the
+     *     database or the broker fails (nothing is acknowledged; a resend is safe)
+     */
+    public Accepted accept(Submission submission, AcknowledgementRenderer renderer) {
+        Accepted accepted;
+        try {
+            accepted = store(submission, renderer);
+        } catch (SQLException e) {
+            // A concurrent resend of the same message may have won the unique key: answer as for a duplicate.
+            Optional<Accepted> existing = existing(submission);
+            if (existing.isPresent()) {
+                return existing.get();
+            }
+            throw new GatewayException(ErrorCode.SYS_UNAVAILABLE, "The message store is unavailable.", e);
+        }
+        if (!accepted.duplicate()) {
+            publish(accepted.trackingId());
+        }
+        return accepted;
+    }
+
+    private Accepted store(Submission submission, AcknowledgementRenderer renderer) throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                Optional<Accepted> previous = find(connection, submission);
+                if (previous.isPresent()) {
+                    connection.rollback();
+                    return previous.get();
+                }
+                Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+                byte[] acknowledgement = renderer.render(submission.trackingId(), now);
+                insertMessage(connection, submission, now, acknowledgement);
+                ledger.append(
+                        connection,
+                        new NewLedgerEntry(
+                                "ACCEPTED",
+                                submission.trackingId(),
+                                submission.senderMessageId(),
+                                submission.submittedBy(),
+                                submission.senderId(),
+                                submission.event().code(),
+                                submission.contentSha256(),
+                                null));
+                insertOutbox(connection, submission.trackingId(), now);
+                connection.commit();
+                return new Accepted(submission.trackingId(), now, false, acknowledgement, submission.binding());
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+        }
+    }
+
+    private void publish(String trackingId) {
+        try {
+            routingQueue.publish(trackingId);
+        } catch (RuntimeException e) {
+            // The message is stored and its outbox row is unpublished, so the relay will publish it; but the spec
+            // allows "ok" only once it is on the queue, so the sender is told to resend (and will get the
+            // original acknowledgement then).
+            log.warn("Publishing {} to the routing queue failed; the outbox relay will retry", trackingId, e);
+            throw new GatewayException(ErrorCode.SYS_UNAVAILABLE, "The routing queue is unavailable.", e);
+        }
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement mark = connection.prepareStatement(
+                        "UPDATE outbox SET published_at = ? WHERE tracking_id = ? AND published_at IS NULL")) {
+            mark.setTimestamp(1, Timestamp.from(clock.instant()));
+            mark.setString(2, trackingId);
+            mark.executeUpdate();
+        } catch (SQLException e) {
+            // Harmless: the relay republishes and duplicate detection drops it.
+            log.warn("Marking {} published failed; the relay will republish it", trackingId, e);
+        }
+    }
+
+    private Optional<Accepted> existing(Submission submission) {
+        try (Connection connection = dataSource.getConnection()) {
+            return find(connection, submission);
+        } catch (SQLException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static Optional<Accepted> find(Connection connection, Submission submission) throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement(
+                "SELECT tracking_id, content_sha256, received_at, ack_payload, binding FROM message"
+                        + " WHERE sender_id = ? AND sender_message_id = ?")) {
+            query.setString(1, submission.senderId());
+            query.setString(2, submission.senderMessageId());
+            try (ResultSet rs = query.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                if (!rs.getString("content_sha256").equals(submission.contentSha256())) {
+                    throw new GatewayException(
+                            ErrorCode.DUP_CONFLICT,
+                            "Message id " + submission.senderMessageId()
+                                    + " was already used by this sender for different content.");
+                }
+                return Optional.of(new Accepted(
+                        rs.getString("tracking_id"),
+                        rs.getTimestamp("received_at").toInstant(),
+                        true,
+                        rs.getBytes("ack_payload"),
+                        rs.getString("binding")));
+            }
+        }
+    }
+
+    private static void insertMessage(Connection connection, Submission s, Instant now, byte[] acknowledgement)
+            throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO message (tracking_id, sender_id, sender_message_id, content_sha256, event, received_at,"
+                        + " canonical_xml, ack_payload, binding, submitted_by) VALUES (?,?,?,?,?,?,?,?,?,?)")) {
+            insert.setString(1, s.trackingId());
+            insert.setString(2, s.senderId());
+            insert.setString(3, s.senderMessageId());
+            insert.setString(4, s.contentSha256());
+            insert.setString(5, s.event().code());
+            insert.setTimestamp(6, Timestamp.from(now));
+            insert.setBytes(7, s.canonicalXml());
+            insert.setBytes(8, acknowledgement);
+            insert.setString(9, s.binding());
+            insert.setString(10, s.submittedBy());
+            insert.executeUpdate();
+        }
+    }
+
+    private static void insertOutbox(Connection connection, String trackingId, Instant now) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO outbox (tracking_id, recipient_id, destination, created_at) VALUES (?,?,?,?)")) {
+            insert.setString(1, trackingId);
+            insert.setString(2, "gateway");
+            insert.setString(3, RoutingQueue.ROUTING);
+            insert.setTimestamp(4, Timestamp.from(now));
+            insert.executeUpdate();
+        }
+    }
+}

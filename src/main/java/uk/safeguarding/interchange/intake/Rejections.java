@@ -1,0 +1,58 @@
+package uk.safeguarding.interchange.intake;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Objects;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import uk.safeguarding.interchange.ledger.LedgerAppender;
+import uk.safeguarding.interchange.ledger.NewLedgerEntry;
+
+/**
+ * Records every refused request as a {@code REJECTED} ledger entry in its own transaction (ids, codes and the
+ * payload hash only). A failure to record is logged and does not change the answer the caller gets: the refusal
+ * stands. Thread-safe.
+ */
+public final class Rejections {
+    private static final Logger log = LoggerFactory.getLogger(Rejections.class);
+
+    private final DataSource dataSource;
+    private final LedgerAppender ledger;
+
+    public Rejections(DataSource dataSource, LedgerAppender ledger) {
+        this.dataSource = Objects.requireNonNull(dataSource);
+        this.ledger = Objects.requireNonNull(ledger);
+    }
+
+    /** Appends the rejection to the ledger; returns its sequence number, or -1 if it could not be recorded. */
+    public long record(Rejection rejection) {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                long seq = ledger.append(
+                        connection,
+                        new NewLedgerEntry(
+                                "REJECTED",
+                                null,
+                                rejection.senderMessageId(),
+                                rejection.actor(),
+                                null,
+                                rejection.messageType(),
+                                rejection.payloadSha256(),
+                                rejection.code().code()));
+                connection.commit();
+                return seq;
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            log.error(
+                    "Could not record a {} rejection in the ledger",
+                    rejection.code().code(),
+                    e);
+            return -1;
+        }
+    }
+}

@@ -1,0 +1,219 @@
+package uk.safeguarding.interchange.intake;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import jakarta.jms.JMSContext;
+import jakarta.jms.Message;
+import jakarta.jms.QueueBrowser;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import uk.safeguarding.interchange.broker.EmbeddedBroker;
+import uk.safeguarding.interchange.broker.JmsRoutingQueue;
+import uk.safeguarding.interchange.canonical.EventCode;
+import uk.safeguarding.interchange.error.ErrorCode;
+import uk.safeguarding.interchange.error.GatewayException;
+import uk.safeguarding.interchange.ledger.LedgerAppender;
+import uk.safeguarding.interchange.store.Database;
+
+/** Durable acceptance against a real H2 file database (Flyway-migrated) and a real embedded Artemis broker. */
+class AcceptanceIT {
+    private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-21T09:00:00Z"), ZoneOffset.UTC);
+    private static final String SCHOOL = "urn:interchange:school:100001";
+    private static final String VENDOR = "urn:interchange:system:acme-safeguard";
+
+    @TempDir
+    Path tmp;
+
+    Database database;
+    EmbeddedBroker broker;
+    JmsRoutingQueue queue;
+    LedgerAppender ledger;
+    Acceptance acceptance;
+
+    @BeforeEach
+    void start() {
+        database = Database.open(
+                "jdbc:h2:file:" + tmp.resolve("db/test") + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE", "sa", "", 10);
+        broker = EmbeddedBroker.start(tmp.resolve("artemis"));
+        queue = new JmsRoutingQueue(broker.connectionFactory());
+        ledger = new LedgerAppender(CLOCK);
+        acceptance = new Acceptance(database.dataSource(), ledger, queue, CLOCK);
+    }
+
+    @AfterEach
+    void stop() {
+        broker.close();
+        database.close();
+    }
+
+    private static Submission submission(String messageId, String sha) {
+        return new Submission(
+                UUID.randomUUID().toString(),
+                SCHOOL,
+                messageId,
+                sha,
+                EventCode.SAFEGUARDING_REFERRAL,
+                VENDOR,
+                "fhir",
+                "<InterchangeMessage/>".getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static AcknowledgementRenderer ack() {
+        return (trackingId, at) -> ("ack " + trackingId + " " + at).getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void acceptsDurablyWithLedgerEntryAndOneRoutingMessage() throws Exception {
+        Submission s = submission("bundle-1", "a".repeat(64));
+
+        Accepted accepted = acceptance.accept(s, ack());
+
+        assertThat(accepted.duplicate()).isFalse();
+        assertThat(accepted.trackingId()).isEqualTo(s.trackingId());
+        assertThat(new String(accepted.acknowledgement(), StandardCharsets.UTF_8))
+                .isEqualTo("ack " + s.trackingId() + " 2026-11-21T09:00:00Z");
+        assertThat(routingQueue()).containsExactly(s.trackingId());
+        assertThat(ledgerRows()).containsExactly("0 ACCEPTED " + s.trackingId() + " bundle-1 " + VENDOR);
+        assertThat(unpublishedOutboxRows()).isZero();
+    }
+
+    @Test
+    void exactResendReturnsTheOriginalAcknowledgementAndQueuesNothingMore() throws Exception {
+        Accepted first = acceptance.accept(submission("bundle-2", "b".repeat(64)), ack());
+
+        Accepted again = acceptance.accept(submission("bundle-2", "b".repeat(64)), ack());
+
+        assertThat(again.duplicate()).isTrue();
+        assertThat(again.trackingId()).isEqualTo(first.trackingId());
+        assertThat(again.acknowledgement()).isEqualTo(first.acknowledgement());
+        assertThat(routingQueue()).containsExactly(first.trackingId());
+        assertThat(ledgerRows()).hasSize(1);
+    }
+
+    @Test
+    void sameIdWithOtherContentIsRejectedAndNothingIsQueued() throws Exception {
+        Accepted first = acceptance.accept(submission("bundle-3", "c".repeat(64)), ack());
+
+        assertThatThrownBy(() -> acceptance.accept(submission("bundle-3", "d".repeat(64)), ack()))
+                .isInstanceOfSatisfying(
+                        GatewayException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.DUP_CONFLICT));
+        assertThat(routingQueue()).containsExactly(first.trackingId());
+        assertThat(ledgerRows()).hasSize(1);
+    }
+
+    @Test
+    void aFailedPublishIsReportedTransientAndTheRelayDeliversItExactlyOnce() throws Exception {
+        Acceptance brokerDown = new Acceptance(
+                database.dataSource(),
+                ledger,
+                trackingId -> {
+                    throw new IllegalStateException("broker down");
+                },
+                CLOCK);
+        Submission s = submission("bundle-4", "e".repeat(64));
+
+        assertThatThrownBy(() -> brokerDown.accept(s, ack()))
+                .isInstanceOfSatisfying(
+                        GatewayException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.SYS_UNAVAILABLE));
+        assertThat(unpublishedOutboxRows()).isEqualTo(1);
+        assertThat(routingQueue()).isEmpty();
+
+        OutboxRelay relay = new OutboxRelay(database.dataSource(), queue, CLOCK);
+        assertThat(relay.relay(100)).isEqualTo(1);
+        assertThat(relay.relay(100)).isZero();
+        assertThat(routingQueue()).containsExactly(s.trackingId());
+
+        // The sender's resend now gets the original acknowledgement.
+        Accepted resend = acceptance.accept(submission("bundle-4", "e".repeat(64)), ack());
+        assertThat(resend.duplicate()).isTrue();
+        assertThat(resend.trackingId()).isEqualTo(s.trackingId());
+    }
+
+    @Test
+    void republishingATrackingIdIsDroppedByDuplicateDetection() throws Exception {
+        queue.publish("t-1");
+        queue.publish("t-1");
+
+        assertThat(routingQueue()).containsExactly("t-1");
+    }
+
+    @Test
+    void concurrentAcceptancesKeepTheLedgerSequenceGapFree() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        List<Future<Accepted>> results = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            String id = "concurrent-" + i;
+            results.add(pool.submit(() -> acceptance.accept(submission(id, "f".repeat(64)), ack())));
+        }
+        for (Future<Accepted> result : results) {
+            assertThat(result.get().duplicate()).isFalse();
+        }
+        pool.shutdown();
+
+        List<Long> seqs = new ArrayList<>();
+        try (Connection c = database.dataSource().getConnection();
+                ResultSet rs = c.createStatement().executeQuery("SELECT seq FROM ledger_entry ORDER BY seq")) {
+            while (rs.next()) {
+                seqs.add(rs.getLong(1));
+            }
+        }
+        List<Long> expected = new ArrayList<>();
+        for (long i = 0; i < 200; i++) {
+            expected.add(i);
+        }
+        assertThat(seqs).isEqualTo(expected);
+        assertThat(routingQueue()).hasSize(200);
+    }
+
+    private List<String> routingQueue() throws Exception {
+        List<String> ids = new ArrayList<>();
+        try (JMSContext context = broker.connectionFactory().createContext();
+                QueueBrowser browser = context.createBrowser(context.createQueue(RoutingQueue.ROUTING))) {
+            for (Message m : Collections.list((java.util.Enumeration<Message>) browser.getEnumeration())) {
+                ids.add(m.getBody(String.class));
+            }
+        }
+        return ids;
+    }
+
+    private List<String> ledgerRows() throws Exception {
+        List<String> rows = new ArrayList<>();
+        try (Connection c = database.dataSource().getConnection();
+                PreparedStatement ps = c.prepareStatement(
+                        "SELECT seq, event, tracking_id, sender_message_id, actor FROM ledger_entry ORDER BY seq");
+                ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                rows.add(rs.getLong(1) + " " + rs.getString(2) + " " + rs.getString(3) + " " + rs.getString(4) + " "
+                        + rs.getString(5));
+            }
+        }
+        return rows;
+    }
+
+    private int unpublishedOutboxRows() throws Exception {
+        try (Connection c = database.dataSource().getConnection();
+                ResultSet rs =
+                        c.createStatement().executeQuery("SELECT COUNT(*) FROM outbox WHERE published_at IS NULL")) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+}
