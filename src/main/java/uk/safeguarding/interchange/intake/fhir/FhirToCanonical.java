@@ -600,16 +600,15 @@ public final class FhirToCanonical {
             PersonName name = new PersonName();
             fhir.getGiven().forEach(given -> name.getGiven().add(given.getValue()));
             name.setFamily(fhir.getFamily());
+            // The canonical use defaults to official and is always stated, so that it reads back identically.
+            name.setUse(NameUse.OFFICIAL);
             if (fhir.hasUse()) {
                 switch (fhir.getUse()) {
-                    case OFFICIAL -> {
-                        // official is the canonical default and is written implicitly (one form per message).
-                    }
                     case USUAL -> name.setUse(NameUse.USUAL);
                     case NICKNAME -> name.setUse(NameUse.NICKNAME);
                     case OLD, MAIDEN -> name.setUse(NameUse.OLD);
                     default -> {
-                        // temp and anonymous have no canonical equivalent: the name is kept without a use.
+                        // official, temp and anonymous: official (the canonical form has no temp or anonymous).
                     }
                 }
             }

@@ -56,15 +56,18 @@ final class JaxbBridge {
     }
 
     private static void rename(Document document, Element element, String fromNs, String toNs) {
+        if ("name".equals(element.getLocalName())
+                && element.getElementsByTagNameNS(fromNs, "family").getLength() > 0
+                && !element.hasAttribute("use")) {
+            // A person name's use defaults to official; schema-validating readers fill the default in, so the
+            // canonical form states it explicitly and reads back identically.
+            element.setAttribute("use", "official");
+        }
         NodeList children = element.getChildNodes();
         for (int i = 0; i < children.getLength(); i++) {
             if (children.item(i) instanceof Element child) {
                 rename(document, child, fromNs, toNs);
             }
-        }
-        if ("name".equals(element.getLocalName()) && "official".equals(element.getAttribute("use"))) {
-            // official is the schema default: written implicitly so that both bindings give one canonical form.
-            element.removeAttribute("use");
         }
         if (fromNs.equals(element.getNamespaceURI())) {
             Node renamed = document.renameNode(element, toNs, element.getLocalName());
