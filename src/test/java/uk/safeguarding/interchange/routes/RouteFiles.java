@@ -24,13 +24,29 @@ import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
 import org.h2.jdbcx.JdbcDataSource;
 import uk.safeguarding.interchange.GatewayRuntime;
+import uk.safeguarding.interchange.broker.DeliveryConsumers;
+import uk.safeguarding.interchange.broker.JmsDeliveryQueue;
 import uk.safeguarding.interchange.broker.JmsRoutingQueue;
+import uk.safeguarding.interchange.canonical.CanonicalXml;
+import uk.safeguarding.interchange.delivery.Deliveries;
+import uk.safeguarding.interchange.delivery.DeliveryApi;
+import uk.safeguarding.interchange.delivery.DeliveryRelay;
+import uk.safeguarding.interchange.delivery.GatewayMessages;
+import uk.safeguarding.interchange.delivery.Mailbox;
+import uk.safeguarding.interchange.delivery.MessageStatusService;
+import uk.safeguarding.interchange.directory.DirectoryHolder;
+import uk.safeguarding.interchange.directory.DirectoryReloader;
 import uk.safeguarding.interchange.health.HealthCheck;
 import uk.safeguarding.interchange.intake.Acceptance;
 import uk.safeguarding.interchange.intake.OutboxRelay;
 import uk.safeguarding.interchange.intake.Rejections;
 import uk.safeguarding.interchange.intake.RoutingQueue;
 import uk.safeguarding.interchange.ledger.LedgerAppender;
+import uk.safeguarding.interchange.routing.JdbcMessageHistory;
+import uk.safeguarding.interchange.routing.PostcodeTables;
+import uk.safeguarding.interchange.routing.Router;
+import uk.safeguarding.interchange.routing.RoutingRules;
+import uk.safeguarding.interchange.server.CallerIdentity;
 
 /**
  * Checks Camel YAML route files the way the (unavailable) Camel YAML DSL validator plugin would: against the
@@ -78,6 +94,7 @@ final class RouteFiles {
             beans.put(GatewayRuntime.ACCEPTANCE, new Acceptance(ds, ledger, queue, Clock.systemUTC()));
             beans.put(GatewayRuntime.REJECTIONS, new Rejections(ds, ledger));
             beans.put(GatewayRuntime.OUTBOX_RELAY, new OutboxRelay(ds, queue, Clock.systemUTC()));
+            bindRoutingAndDelivery(beans, ds, cf, ledger);
             beans.forEach(context.getRegistry()::bind);
             for (Path file : files) {
                 PluginHelper.getRoutesLoader(context)
@@ -86,6 +103,32 @@ final class RouteFiles {
             context.start();
             return context.getRoutes().size();
         }
+    }
+
+    private static void bindRoutingAndDelivery(
+            Map<String, Object> beans, JdbcDataSource ds, ActiveMQConnectionFactory cf, LedgerAppender ledger) {
+        Clock clock = Clock.systemUTC();
+        DirectoryHolder directory = new DirectoryHolder(Path.of("config/directory.yaml"));
+        Deliveries deliveries = new Deliveries(ledger, clock);
+        DeliveryRelay relay = new DeliveryRelay(ds, deliveries, new JmsDeliveryQueue(cf));
+        GatewayMessages messages = new GatewayMessages(new CanonicalXml(), new byte[] {1}, clock);
+        Mailbox mailbox = new Mailbox(ds, directory::current, deliveries, relay, messages, ledger, clock);
+        MessageStatusService status = new MessageStatusService(ds, directory::current, deliveries, mailbox);
+        beans.put(GatewayRuntime.DIRECTORY, directory);
+        beans.put("directoryReloader", new DirectoryReloader(directory));
+        beans.put(
+                GatewayRuntime.ROUTER,
+                new Router(ds, directory::current, new CanonicalXml(), deliveries, relay, messages, ledger, clock));
+        beans.put(
+                GatewayRuntime.ROUTING_RULES,
+                new RoutingRules(
+                        PostcodeTables.loadTable(Path.of("config/postcode-la.csv")), new JdbcMessageHistory(ds)));
+        beans.put("deliveryRelay", relay);
+        beans.put(GatewayRuntime.MAILBOX, mailbox);
+        beans.put(GatewayRuntime.MESSAGE_STATUS, status);
+        beans.put("deliveryApi", new DeliveryApi(mailbox, status));
+        beans.put("deliveryConsumers", new DeliveryConsumers(directory::current));
+        beans.put("callerIdentity", new CallerIdentity());
     }
 
     private static JsonSchema loadSchema() {
