@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashMap;
@@ -201,7 +202,14 @@ public final class GatewayRuntime implements AutoCloseable {
         RoutingQueue routingQueue = new JmsRoutingQueue(broker.connectionFactory());
         main.bind(ACCEPTANCE, new Acceptance(database.dataSource(), ledger, routingQueue, clock));
         main.bind(REJECTIONS, new Rejections(database.dataSource(), ledger));
-        main.bind(OUTBOX_RELAY, new OutboxRelay(database.dataSource(), routingQueue, clock));
+        main.bind(
+                OUTBOX_RELAY,
+                new OutboxRelay(
+                        database.dataSource(),
+                        routingQueue,
+                        clock,
+                        Duration.ofSeconds(Long.parseLong(
+                                settings.properties().getProperty("gateway.outbox.relay.grace.seconds", "30")))));
         bindRoutingAndDelivery(main, ledger, clock);
         try {
             main.start();

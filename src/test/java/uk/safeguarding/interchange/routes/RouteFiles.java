@@ -93,7 +93,9 @@ final class RouteFiles {
             RoutingQueue queue = new JmsRoutingQueue(cf);
             beans.put(GatewayRuntime.ACCEPTANCE, new Acceptance(ds, ledger, queue, Clock.systemUTC()));
             beans.put(GatewayRuntime.REJECTIONS, new Rejections(ds, ledger));
-            beans.put(GatewayRuntime.OUTBOX_RELAY, new OutboxRelay(ds, queue, Clock.systemUTC()));
+            beans.put(
+                    GatewayRuntime.OUTBOX_RELAY,
+                    new OutboxRelay(ds, queue, Clock.systemUTC(), java.time.Duration.ofSeconds(30)));
             bindRoutingAndDelivery(beans, ds, cf, ledger);
             beans.forEach(context.getRegistry()::bind);
             for (Path file : files) {
