@@ -32,8 +32,22 @@ import uk.safeguarding.interchange.intake.Acceptance;
 import uk.safeguarding.interchange.intake.OutboxRelay;
 import uk.safeguarding.interchange.intake.Rejections;
 import uk.safeguarding.interchange.intake.RoutingQueue;
+import uk.safeguarding.interchange.intake.Rejection;
+import uk.safeguarding.interchange.intake.fhir.BundleSigner;
 import uk.safeguarding.interchange.intake.fhir.CapabilityStatementProvider;
-import uk.safeguarding.interchange.intake.fhir.StructureDefinitionReader;
+import uk.safeguarding.interchange.intake.fhir.FhirContexts;
+import uk.safeguarding.interchange.intake.fhir.FhirIntake;
+import uk.safeguarding.interchange.intake.fhir.FhirIntakeSettings;
+import uk.safeguarding.interchange.intake.fhir.FhirReplies;
+import uk.safeguarding.interchange.intake.fhir.ProcessMessageProvider;
+import uk.safeguarding.interchange.intake.fhir.validation.ConformanceResources;
+import uk.safeguarding.interchange.intake.fhir.validation.ProfileValidator;
+import uk.safeguarding.interchange.canonical.CanonicalXml;
+import uk.safeguarding.interchange.directory.DirectoryException;
+import uk.safeguarding.interchange.directory.DirectoryHolder;
+import uk.safeguarding.interchange.trust.SigningKey;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import uk.safeguarding.interchange.ledger.LedgerAppender;
 import uk.safeguarding.interchange.server.ClientAuthFailureListener;
 import uk.safeguarding.interchange.server.ClientCertificateFilter;
@@ -74,6 +88,14 @@ public final class GatewayRuntime implements AutoCloseable {
     public static final String FHIR_CONTEXT = "fhirContext";
     /** Camel registry name of the injected {@link Clock}. */
     public static final String CLOCK = "clock";
+    /** Camel registry name of the one {@link CertificateValidator} (TLS clients and message signers). */
+    public static final String CERTIFICATE_VALIDATOR = "certificateValidator";
+    /** Camel registry name of the live {@link DirectoryHolder}. */
+    public static final String DIRECTORY = "directory";
+    /** Camel registry name of the {@link ProfileValidator} (built once at start-up). */
+    public static final String PROFILE_VALIDATOR = "profileValidator";
+    /** Camel registry name of the {@link FhirIntake} bean (routes/fhir-intake.yaml). */
+    public static final String FHIR_INTAKE = "fhirIntake";
     /** Servlet name that camel-servlet consumers ({@code servlet:/path}) attach to; mounted at {@code /*}. */
     public static final String CAMEL_SERVLET = "CamelServlet";
 
@@ -86,6 +108,7 @@ public final class GatewayRuntime implements AutoCloseable {
     private Main camel;
     private HttpsServer https;
     private FhirContext fhirContext;
+    private Rejections rejections;
 
     private GatewayRuntime(GatewaySettings settings) {
         this.settings = settings;
@@ -133,7 +156,12 @@ public final class GatewayRuntime implements AutoCloseable {
         settings.requireCertificateFilesPresent();
         SSLContext sslContext = TlsContexts.serverContext(settings.tlsKeystore(), settings.tlsKeystorePassword());
         CertificateValidator validator = certificateValidator(clock);
-        fhirContext = FhirContext.forR4Cached();
+        fhirContext = FhirContexts.r4();
+        DirectoryHolder directory = directory();
+        SigningKey signingKey = signingKey();
+        ConformanceResources conformance = conformanceResources();
+        // Built once: it generates snapshots and warms itself up, which takes seconds.
+        ProfileValidator profileValidator = new ProfileValidator(conformance);
 
         database = Database.open(settings.dbUrl(), settings.dbUser(), settings.dbPassword(), settings.dbPoolSize());
         started.push(database);
@@ -141,17 +169,58 @@ public final class GatewayRuntime implements AutoCloseable {
         broker = EmbeddedBroker.start(settings.dataDir().resolve("artemis"));
         started.push(broker);
 
-        camel = startCamel(clock);
+        camel = startCamel(clock, validator, directory, profileValidator, signingKey);
         started.push(this::stopCamel);
 
         ErrorResponses errors = new ErrorResponses(fhirContext);
-        ClientCertificateFilter authFilter = new ClientCertificateFilter(validator, errors, loggingListener());
-        https = HttpsServer.start(settings.httpsHost(), settings.httpsPort(), sslContext, authFilter, servlets(clock));
+        ClientCertificateFilter authFilter = new ClientCertificateFilter(validator, errors, authFailureListener());
+        https = HttpsServer.start(
+                settings.httpsHost(), settings.httpsPort(), sslContext, authFilter, servlets(clock, conformance));
         started.push(https);
         log.info("Gateway started on {}", baseUri());
     }
 
-    private Main startCamel(Clock clock) {
+    private DirectoryHolder directory() {
+        Path file = Path.of(settings.properties().getProperty("gateway.directory.file", "config/directory.yaml"));
+        try {
+            return new DirectoryHolder(file);
+        } catch (DirectoryException e) {
+            throw new StartupException("Cannot load the directory " + file + ": " + e.getMessage());
+        }
+    }
+
+    private SigningKey signingKey() {
+        Path file = Path.of(
+                settings.properties().getProperty("gateway.signing.keystore", "certs-dev/gateway-signing.p12"));
+        if (!Files.isRegularFile(file)) {
+            throw new StartupException(
+                    "Signing key store " + file + " not found: run ./gateway dev-pki or set gateway.signing.keystore");
+        }
+        try {
+            return SigningKey.loadPkcs12(
+                    file,
+                    settings.properties()
+                            .getProperty("gateway.signing.keystore.password", "")
+                            .toCharArray());
+        } catch (IllegalArgumentException e) {
+            throw new StartupException(e.getMessage());
+        }
+    }
+
+    private ConformanceResources conformanceResources() {
+        try {
+            return ConformanceResources.load(settings.fhirSchemasDir());
+        } catch (IllegalStateException e) {
+            throw new StartupException(e.getMessage());
+        }
+    }
+
+    private Main startCamel(
+            Clock clock,
+            CertificateValidator validator,
+            DirectoryHolder directory,
+            ProfileValidator profileValidator,
+            SigningKey signingKey) {
         Main main = new Main();
         Properties camelProperties = settings.properties();
         main.setOverrideProperties(camelProperties);
@@ -168,8 +237,25 @@ public final class GatewayRuntime implements AutoCloseable {
         main.bind(HEALTH_CHECK, new HealthCheck(healthProbes()));
         LedgerAppender ledger = new LedgerAppender(clock);
         RoutingQueue routingQueue = new JmsRoutingQueue(broker.connectionFactory());
-        main.bind(ACCEPTANCE, new Acceptance(database.dataSource(), ledger, routingQueue, clock));
-        main.bind(REJECTIONS, new Rejections(database.dataSource(), ledger));
+        Acceptance acceptance = new Acceptance(database.dataSource(), ledger, routingQueue, clock);
+        rejections = new Rejections(database.dataSource(), ledger);
+        main.bind(ACCEPTANCE, acceptance);
+        main.bind(REJECTIONS, rejections);
+        main.bind(CERTIFICATE_VALIDATOR, validator);
+        main.bind(DIRECTORY, directory);
+        main.bind(PROFILE_VALIDATOR, profileValidator);
+        main.bind(
+                FHIR_INTAKE,
+                new FhirIntake(
+                        FhirIntakeSettings.from(settings.properties()),
+                        validator,
+                        directory,
+                        profileValidator,
+                        new CanonicalXml(),
+                        acceptance,
+                        rejections,
+                        new FhirReplies(new BundleSigner(signingKey)),
+                        clock));
         main.bind(OUTBOX_RELAY, new OutboxRelay(database.dataSource(), routingQueue, clock));
         try {
             main.start();
@@ -202,14 +288,15 @@ public final class GatewayRuntime implements AutoCloseable {
      * API), add a {@link ServletMount} here; prefer a camel-servlet route ({@code from: servlet:/api/...}),
      * which needs no new servlet at all.
      */
-    private List<ServletMount> servlets(Clock clock) {
+    private List<ServletMount> servlets(Clock clock, ConformanceResources conformance) {
         RestfulServer fhir = new RestfulServer(fhirContext);
+        fhir.registerProvider(new ProcessMessageProvider(camel.getCamelContext().createProducerTemplate()));
         fhir.setDefaultResponseEncoding(EncodingEnum.JSON);
         fhir.setServerName(CapabilityStatementProvider.SOFTWARE_NAME);
         fhir.setServerVersion(version());
         fhir.setServerConformanceProvider(new CapabilityStatementProvider(
                 version(),
-                new StructureDefinitionReader(settings.fhirSchemasDir()),
+                conformance,
                 fhirContext.getResourceTypes(),
                 clock));
         return List.of(
@@ -217,14 +304,14 @@ public final class GatewayRuntime implements AutoCloseable {
                 ServletMount.of(CAMEL_SERVLET, new CamelHttpTransportServlet(), "/*"));
     }
 
-    private static ClientAuthFailureListener loggingListener() {
-        // Certificate contents (names) stay out of the log; the code and path say enough to investigate.
-        return r -> log.warn(
-                "Refused {} {} from {}: {}",
-                r.method(),
-                r.path(),
-                r.remoteAddress(),
-                r.errorCode().code());
+    /** Logs and ledgers every request refused for its client certificate (spec §10: every rejection). */
+    private ClientAuthFailureListener authFailureListener() {
+        Rejections ledgered = rejections;
+        return r -> {
+            // Certificate contents (names) stay out of the log; the code and path say enough to investigate.
+            log.warn("Refused {} {} from {}: {}", r.method(), r.path(), r.remoteAddress(), r.errorCode().code());
+            ledgered.record(new Rejection(r.errorCode(), FhirIntake.UNAUTHENTICATED, null, null, null, "http"));
+        };
     }
 
     /** The running version of the gateway (from the build), e.g. {@code 0.1.0-SNAPSHOT}. */
