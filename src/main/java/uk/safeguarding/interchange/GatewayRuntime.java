@@ -7,6 +7,8 @@ import jakarta.jms.ConnectionFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -25,14 +27,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import uk.safeguarding.interchange.broker.EmbeddedBroker;
 import uk.safeguarding.interchange.broker.JmsRoutingQueue;
+import uk.safeguarding.interchange.canonical.CanonicalXml;
 import uk.safeguarding.interchange.config.GatewaySettings;
 import uk.safeguarding.interchange.config.StartupException;
+import uk.safeguarding.interchange.directory.DirectoryException;
+import uk.safeguarding.interchange.directory.DirectoryHolder;
 import uk.safeguarding.interchange.health.HealthCheck;
 import uk.safeguarding.interchange.intake.Acceptance;
 import uk.safeguarding.interchange.intake.OutboxRelay;
+import uk.safeguarding.interchange.intake.Rejection;
 import uk.safeguarding.interchange.intake.Rejections;
 import uk.safeguarding.interchange.intake.RoutingQueue;
-import uk.safeguarding.interchange.intake.Rejection;
 import uk.safeguarding.interchange.intake.fhir.BundleSigner;
 import uk.safeguarding.interchange.intake.fhir.CapabilityStatementProvider;
 import uk.safeguarding.interchange.intake.fhir.FhirContexts;
@@ -42,12 +47,6 @@ import uk.safeguarding.interchange.intake.fhir.FhirReplies;
 import uk.safeguarding.interchange.intake.fhir.ProcessMessageProvider;
 import uk.safeguarding.interchange.intake.fhir.validation.ConformanceResources;
 import uk.safeguarding.interchange.intake.fhir.validation.ProfileValidator;
-import uk.safeguarding.interchange.canonical.CanonicalXml;
-import uk.safeguarding.interchange.directory.DirectoryException;
-import uk.safeguarding.interchange.directory.DirectoryHolder;
-import uk.safeguarding.interchange.trust.SigningKey;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import uk.safeguarding.interchange.ledger.LedgerAppender;
 import uk.safeguarding.interchange.server.ClientAuthFailureListener;
 import uk.safeguarding.interchange.server.ClientCertificateFilter;
@@ -58,6 +57,7 @@ import uk.safeguarding.interchange.server.TlsContexts;
 import uk.safeguarding.interchange.store.Database;
 import uk.safeguarding.interchange.trust.CertificateValidator;
 import uk.safeguarding.interchange.trust.CrlStore;
+import uk.safeguarding.interchange.trust.SigningKey;
 import uk.safeguarding.interchange.trust.TrustAnchors;
 
 /**
@@ -190,8 +190,8 @@ public final class GatewayRuntime implements AutoCloseable {
     }
 
     private SigningKey signingKey() {
-        Path file = Path.of(
-                settings.properties().getProperty("gateway.signing.keystore", "certs-dev/gateway-signing.p12"));
+        Path file =
+                Path.of(settings.properties().getProperty("gateway.signing.keystore", "certs-dev/gateway-signing.p12"));
         if (!Files.isRegularFile(file)) {
             throw new StartupException(
                     "Signing key store " + file + " not found: run ./gateway dev-pki or set gateway.signing.keystore");
@@ -294,11 +294,8 @@ public final class GatewayRuntime implements AutoCloseable {
         fhir.setDefaultResponseEncoding(EncodingEnum.JSON);
         fhir.setServerName(CapabilityStatementProvider.SOFTWARE_NAME);
         fhir.setServerVersion(version());
-        fhir.setServerConformanceProvider(new CapabilityStatementProvider(
-                version(),
-                conformance,
-                fhirContext.getResourceTypes(),
-                clock));
+        fhir.setServerConformanceProvider(
+                new CapabilityStatementProvider(version(), conformance, fhirContext.getResourceTypes(), clock));
         return List.of(
                 ServletMount.of("fhir", fhir, "/fhir/*"),
                 ServletMount.of(CAMEL_SERVLET, new CamelHttpTransportServlet(), "/*"));
@@ -309,7 +306,12 @@ public final class GatewayRuntime implements AutoCloseable {
         Rejections ledgered = rejections;
         return r -> {
             // Certificate contents (names) stay out of the log; the code and path say enough to investigate.
-            log.warn("Refused {} {} from {}: {}", r.method(), r.path(), r.remoteAddress(), r.errorCode().code());
+            log.warn(
+                    "Refused {} {} from {}: {}",
+                    r.method(),
+                    r.path(),
+                    r.remoteAddress(),
+                    r.errorCode().code());
             ledgered.record(new Rejection(r.errorCode(), FhirIntake.UNAUTHENTICATED, null, null, null, "http"));
         };
     }

@@ -56,7 +56,8 @@ public record SigningKey(PrivateKey key, List<X509Certificate> chain, JwsAlgorit
                 }
             }
             if (keyAliases.size() != 1) {
-                throw new IllegalArgumentException(file + " must hold exactly one private key, not " + keyAliases.size());
+                throw new IllegalArgumentException(
+                        file + " must hold exactly one private key, not " + keyAliases.size());
             }
             String alias = keyAliases.get(0);
             PrivateKey key = (PrivateKey) store.getKey(alias, password);
@@ -68,7 +69,8 @@ public record SigningKey(PrivateKey key, List<X509Certificate> chain, JwsAlgorit
             return new SigningKey(key, chain, alg);
         } catch (IOException | GeneralSecurityException | ClassCastException e) {
             throw new IllegalArgumentException(
-                    "Cannot read the signing key store " + file + " (wrong password or not PKCS#12?): " + e.getMessage(),
+                    "Cannot read the signing key store " + file + " (wrong password or not PKCS#12?): "
+                            + e.getMessage(),
                     e);
         }
     }

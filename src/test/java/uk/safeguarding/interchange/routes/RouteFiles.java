@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import javax.sql.DataSource;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.jms.JmsComponent;
@@ -25,12 +26,23 @@ import org.apache.camel.support.ResourceHelper;
 import org.h2.jdbcx.JdbcDataSource;
 import uk.safeguarding.interchange.GatewayRuntime;
 import uk.safeguarding.interchange.broker.JmsRoutingQueue;
+import uk.safeguarding.interchange.canonical.CanonicalXml;
+import uk.safeguarding.interchange.directory.DirectoryHolder;
 import uk.safeguarding.interchange.health.HealthCheck;
 import uk.safeguarding.interchange.intake.Acceptance;
 import uk.safeguarding.interchange.intake.OutboxRelay;
 import uk.safeguarding.interchange.intake.Rejections;
 import uk.safeguarding.interchange.intake.RoutingQueue;
+import uk.safeguarding.interchange.intake.fhir.BundleSigner;
+import uk.safeguarding.interchange.intake.fhir.FhirIntake;
+import uk.safeguarding.interchange.intake.fhir.FhirIntakeSettings;
+import uk.safeguarding.interchange.intake.fhir.FhirReplies;
+import uk.safeguarding.interchange.intake.fhir.validation.SharedValidator;
 import uk.safeguarding.interchange.ledger.LedgerAppender;
+import uk.safeguarding.interchange.trust.CertificateValidator;
+import uk.safeguarding.interchange.trust.CrlStore;
+import uk.safeguarding.interchange.trust.SigningKey;
+import uk.safeguarding.interchange.trust.TrustAnchors;
 
 /**
  * Checks Camel YAML route files the way the (unavailable) Camel YAML DSL validator plugin would: against the
@@ -78,6 +90,7 @@ final class RouteFiles {
             beans.put(GatewayRuntime.ACCEPTANCE, new Acceptance(ds, ledger, queue, Clock.systemUTC()));
             beans.put(GatewayRuntime.REJECTIONS, new Rejections(ds, ledger));
             beans.put(GatewayRuntime.OUTBOX_RELAY, new OutboxRelay(ds, queue, Clock.systemUTC()));
+            beans.put(GatewayRuntime.FHIR_INTAKE, fhirIntake(ds, ledger, queue));
             beans.forEach(context.getRegistry()::bind);
             for (Path file : files) {
                 PluginHelper.getRoutesLoader(context)
@@ -86,6 +99,27 @@ final class RouteFiles {
             context.start();
             return context.getRoutes().size();
         }
+    }
+
+    /** The real intake bean over the committed dev PKI, directory and FHIR resources (its dependencies are ours). */
+    private static FhirIntake fhirIntake(DataSource ds, LedgerAppender ledger, RoutingQueue queue) throws IOException {
+        Clock clock = Clock.systemUTC();
+        CertificateValidator validator = new CertificateValidator(
+                TrustAnchors.load(Path.of("certs-dev/truststore.p12"), "dev-only".toCharArray()),
+                CrlStore.fromPemFiles(
+                        List.of(Path.of("certs-dev/issuing-ca.crl.pem"), Path.of("certs-dev/root-ca.crl.pem"))),
+                clock);
+        return new FhirIntake(
+                FhirIntakeSettings.defaults(),
+                validator,
+                new DirectoryHolder(Path.of("config/directory.yaml")),
+                SharedValidator.get(),
+                new CanonicalXml(),
+                new Acceptance(ds, ledger, queue, clock),
+                new Rejections(ds, ledger),
+                new FhirReplies(new BundleSigner(
+                        SigningKey.loadPkcs12(Path.of("certs-dev/gateway-signing.p12"), "dev-only".toCharArray()))),
+                clock);
     }
 
     private static JsonSchema loadSchema() {

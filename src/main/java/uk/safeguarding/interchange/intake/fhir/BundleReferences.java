@@ -24,7 +24,8 @@ final class BundleReferences {
                 byReference.put(entry.getFullUrl(), resource);
             }
             if (resource.getIdElement().hasIdPart()) {
-                byReference.putIfAbsent(resource.fhirType() + "/" + resource.getIdElement().getIdPart(), resource);
+                byReference.putIfAbsent(
+                        resource.fhirType() + "/" + resource.getIdElement().getIdPart(), resource);
             }
         }
     }

@@ -77,7 +77,9 @@ public final class BusinessRules {
             } else if (resource instanceof Practitioner practitioner) {
                 birthDate = practitioner.getBirthDateElement();
             }
-            if (birthDate != null && birthDate.hasValue() && earliestDay(birthDate).isAfter(today)) {
+            if (birthDate != null
+                    && birthDate.hasValue()
+                    && earliestDay(birthDate).isAfter(today)) {
                 throw invalid(resource.fhirType() + ".birthDate is in the future.");
             }
         }

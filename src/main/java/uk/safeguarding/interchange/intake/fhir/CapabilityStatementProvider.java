@@ -39,10 +39,7 @@ public final class CapabilityStatementProvider {
      * @param resourceTypes the FHIR resource type names (profiles of other kinds are not listed per resource)
      */
     public CapabilityStatementProvider(
-            String softwareVersion,
-            ConformanceResources resources,
-            Set<String> resourceTypes,
-            Clock clock) {
+            String softwareVersion, ConformanceResources resources, Set<String> resourceTypes, Clock clock) {
         this.softwareVersion = softwareVersion;
         this.resources = resources;
         this.resourceTypes = Set.copyOf(resourceTypes);

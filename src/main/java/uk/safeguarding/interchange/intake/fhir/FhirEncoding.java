@@ -30,8 +30,7 @@ import uk.safeguarding.interchange.trust.StrictJson;
  * are not replaced by {@code fullUrl} and reference versions are kept. Thread-safe.
  */
 public final class FhirEncoding {
-    private static final ObjectMapper JSON =
-            new ObjectMapper().configure(SerializationFeature.INDENT_OUTPUT, false);
+    private static final ObjectMapper JSON = new ObjectMapper().configure(SerializationFeature.INDENT_OUTPUT, false);
 
     private final long maxBytes;
 
@@ -101,7 +100,8 @@ public final class FhirEncoding {
     /** The Bundle's FHIR JSON as HAPI encodes it (the signing form of XML submissions and replies). */
     public ObjectNode jsonTree(Bundle bundle) {
         String json = parser(FhirFormat.JSON).encodeResourceToString(bundle);
-        return (ObjectNode) new StrictJson(Math.max(maxBytes * 2, 1 << 20)).parse(json.getBytes(StandardCharsets.UTF_8));
+        return (ObjectNode)
+                new StrictJson(Math.max(maxBytes * 2, 1 << 20)).parse(json.getBytes(StandardCharsets.UTF_8));
     }
 
     /** Serialises a (signed) JSON tree as UTF-8 JSON. */

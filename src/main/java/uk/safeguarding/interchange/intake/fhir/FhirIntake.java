@@ -116,7 +116,8 @@ public final class FhirIntake {
             throw new GatewayException(ErrorCode.SCHEMA_PROFILE, "Bundle.id (the idempotency key) is missing.");
         }
         String event = header.hasEventCoding() ? header.getEventCoding().getCode() : null;
-        return new ParsedMessage(raw, decoded.tree(), bundle, bundle.getIdElement().getIdPart(), event);
+        return new ParsedMessage(
+                raw, decoded.tree(), bundle, bundle.getIdElement().getIdPart(), event);
     }
 
     /**
@@ -226,8 +227,8 @@ public final class FhirIntake {
         String event = parsed == null
                 ? null
                 : EventCode.fromCode(parsed.eventCode()).map(EventCode::code).orElse(null);
-        rejections.record(new Rejection(
-                error.errorCode(), actor, messageId, raw == null ? null : raw.sha256(), event, BINDING));
+        rejections.record(
+                new Rejection(error.errorCode(), actor, messageId, raw == null ? null : raw.sha256(), event, BINDING));
         log.info(
                 "Rejected a FHIR message from {}: {} {}",
                 actor,

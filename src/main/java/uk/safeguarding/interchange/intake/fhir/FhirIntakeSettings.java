@@ -32,8 +32,10 @@ public record FhirIntakeSettings(int maxBodyBytes, Duration signatureMaxAge, Dur
             return new FhirIntakeSettings(
                     Integer.parseInt(p.getProperty("gateway.fhir.max.body.bytes", "" + DEFAULT_MAX_BODY_BYTES)
                             .trim()),
-                    Duration.parse(p.getProperty("gateway.fhir.signature.max.age", "PT72H").trim()),
-                    Duration.parse(p.getProperty("gateway.fhir.clock.skew", "PT5M").trim()));
+                    Duration.parse(p.getProperty("gateway.fhir.signature.max.age", "PT72H")
+                            .trim()),
+                    Duration.parse(
+                            p.getProperty("gateway.fhir.clock.skew", "PT5M").trim()));
         } catch (RuntimeException e) {
             throw new StartupException("Invalid gateway.fhir.* setting: " + e.getMessage());
         }

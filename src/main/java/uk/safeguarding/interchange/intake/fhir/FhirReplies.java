@@ -59,7 +59,11 @@ public final class FhirReplies {
                 OperationOutcomes.error(code, detail),
                 now);
         return new FhirReply(
-                code.httpStatus(), format.mediaType(), FhirEncoding.encode(sign(reply, now), format), null, code.code());
+                code.httpStatus(),
+                format.mediaType(),
+                FhirEncoding.encode(sign(reply, now), format),
+                null,
+                code.code());
     }
 
     private static Bundle reply(
@@ -71,8 +75,8 @@ public final class FhirReplies {
         String outcomeUrl = "urn:uuid:" + UUID.randomUUID();
         MessageHeader header = new MessageHeader();
         header.setId(UUID.randomUUID().toString());
-        header.setEvent(new Coding(
-                MessageAuthorisation.EVENT_SYSTEM, EventCode.ACKNOWLEDGEMENT.code(), "Acknowledgement"));
+        header.setEvent(
+                new Coding(MessageAuthorisation.EVENT_SYSTEM, EventCode.ACKNOWLEDGEMENT.code(), "Acknowledgement"));
         header.getSource().setName("Safeguarding Interchange Gateway").setEndpoint(GATEWAY_ID);
         header.getResponse()
                 .setIdentifier(requestHeaderId == null ? UNKNOWN_REQUEST : requestHeaderId)

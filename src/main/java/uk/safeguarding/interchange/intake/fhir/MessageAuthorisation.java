@@ -51,7 +51,8 @@ public final class MessageAuthorisation {
         }
         if (!directory.maySend(senderId, event)) {
             throw new GatewayException(
-                    ErrorCode.AUTH_EVENT_NOT_PERMITTED, "The sender " + senderId + " may not send " + event.code() + ".");
+                    ErrorCode.AUTH_EVENT_NOT_PERMITTED,
+                    "The sender " + senderId + " may not send " + event.code() + ".");
         }
         List<String> destinations = new ArrayList<>();
         for (MessageHeader.MessageDestinationComponent destination : header.getDestination()) {
@@ -73,7 +74,8 @@ public final class MessageAuthorisation {
 
     /** The event of the header if it is one a party may send (gateway-originated events are not). */
     static EventCode partyEvent(MessageHeader header) {
-        if (!header.hasEventCoding() || !EVENT_SYSTEM.equals(header.getEventCoding().getSystem())) {
+        if (!header.hasEventCoding()
+                || !EVENT_SYSTEM.equals(header.getEventCoding().getSystem())) {
             throw new GatewayException(
                     ErrorCode.SCHEMA_UNKNOWN_EVENT, "MessageHeader.eventCoding is not from " + EVENT_SYSTEM + ".");
         }
@@ -89,8 +91,7 @@ public final class MessageAuthorisation {
         }
         return organisation(sender, references, directory)
                 .orElseThrow(() -> new GatewayException(
-                        ErrorCode.AUTH_UNKNOWN_SYSTEM,
-                        "MessageHeader.sender names no organisation in the directory."));
+                        ErrorCode.AUTH_UNKNOWN_SYSTEM, "MessageHeader.sender names no organisation in the directory."));
     }
 
     private static String destination(

@@ -32,7 +32,8 @@ public final class ProcessMessageProvider {
 
     @Operation(name = "$process-message", manualRequest = true, manualResponse = true, idempotent = false)
     public void processMessage(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        AuthenticatedClient client = (AuthenticatedClient) request.getAttribute(ClientCertificateFilter.CLIENT_ATTRIBUTE);
+        AuthenticatedClient client =
+                (AuthenticatedClient) request.getAttribute(ClientCertificateFilter.CLIENT_ATTRIBUTE);
         if (client == null) {
             throw new IllegalStateException("No authenticated client: the client-certificate filter is not installed");
         }

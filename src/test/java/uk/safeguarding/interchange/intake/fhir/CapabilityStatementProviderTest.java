@@ -61,6 +61,8 @@ class CapabilityStatementProviderTest {
         assertThat(cs.getRestFirstRep().getOperationFirstRep().getDefinition())
                 .isEqualTo(CapabilityStatementProvider.PROCESS_MESSAGE_DEFINITION);
         assertThat(cs.getMessagingFirstRep().getEndpointFirstRep().getAddress()).isEqualTo(BASE + "/$process-message");
-        assertThat(cs.getFormat()).extracting(f -> f.getValue()).contains("application/fhir+json", "application/fhir+xml");
+        assertThat(cs.getFormat())
+                .extracting(f -> f.getValue())
+                .contains("application/fhir+json", "application/fhir+xml");
     }
 }
