@@ -26,8 +26,11 @@ import uk.safeguarding.interchange.trust.StrictJson;
  * content the signature covered). XML: the bytes are first checked by {@link SecureXml} (no DOCTYPE, entities,
  * external references; bounded depth and size), then parsed by HAPI's XML parser in strict mode; the tree the
  * signature covers is <b>the Bundle's FHIR JSON as HAPI FHIR encodes it</b> ({@link #jsonTree}), i.e. the standard FHIR
- * JSON representation of the same content. HAPI's parsers are configured to keep the content as received: resource ids
- * are not replaced by {@code fullUrl} and reference versions are kept. Thread-safe.
+ * JSON representation of the same content. For that conversion HAPI is configured to keep the content as received
+ * ({@link #parser}: resource ids are not replaced by {@code fullUrl}, reference versions are kept); {@code
+ * FhirEncodingTest} proves JSON → XML → JSON is lossless under JCS for every example. The Bundle handed to validation
+ * and translation is parsed with HAPI's defaults ({@link #modelParser}), which the profiles and translators expect.
+ * Thread-safe.
  */
 public final class FhirEncoding {
     private static final ObjectMapper JSON = new ObjectMapper().configure(SerializationFeature.INDENT_OUTPUT, false);
@@ -49,6 +52,15 @@ public final class FhirEncoding {
         parser.setStripVersionsFromReferences(false);
         parser.setOmitResourceId(false);
         parser.setPrettyPrint(false);
+        return parser;
+    }
+
+    /** HAPI's default parser for {@code format} in strict mode: the Bundle model for validation and translation. */
+    public static IParser modelParser(FhirFormat format) {
+        IParser parser = format == FhirFormat.JSON
+                ? FhirContexts.r4().newJsonParser()
+                : FhirContexts.r4().newXmlParser();
+        parser.setParserErrorHandler(new StrictErrorHandler());
         return parser;
     }
 
@@ -74,19 +86,18 @@ public final class FhirEncoding {
             if (!"Bundle".equals(tree.path("resourceType").textValue())) {
                 throw new GatewayException(ErrorCode.SCHEMA_NOT_MESSAGE, "The resource is not a Bundle.");
             }
-            Bundle bundle = parseHapi(format, body);
-            return new Decoded((ObjectNode) tree, bundle);
+            return new Decoded((ObjectNode) tree, parseHapi(modelParser(format), format, body));
         }
         // Before HAPI sees it: no DTD, no entities, bounded; the exact codes come from SecureXml.
         SecureXml.parse(body, null, null);
-        Bundle bundle = parseHapi(format, body);
-        return new Decoded(jsonTree(bundle), bundle);
+        ObjectNode signed = jsonTree(parseHapi(parser(format), format, body));
+        return new Decoded(signed, parseHapi(modelParser(format), format, body));
     }
 
-    private Bundle parseHapi(FhirFormat format, byte[] body) {
+    private static Bundle parseHapi(IParser parser, FhirFormat format, byte[] body) {
         IBaseResource resource;
         try {
-            resource = parser(format).parseResource(new ByteArrayInputStream(body));
+            resource = parser.parseResource(new ByteArrayInputStream(body));
         } catch (DataFormatException e) {
             // HAPI's message can quote values; only the kind of problem is returned.
             throw new GatewayException(ErrorCode.SCHEMA_PROFILE, "The body is not valid FHIR R4 " + format + ".");
