@@ -239,10 +239,19 @@ public final class FhirIntake {
         return replies.error(error.errorCode(), error.getMessage(), headerId, format, clock.instant());
     }
 
-    /** The request's MessageHeader.id, or null. */
+    /**
+     * The request's MessageHeader.id as received, or, when the header has none, the UUID of its {@code urn:uuid:}
+     * fullUrl (the examples identify the header that way); null when neither is there.
+     */
     public static String headerId(ParsedMessage parsed) {
-        MessageHeader header = parsed.header();
-        return header.getIdElement().hasIdPart() ? header.getIdElement().getIdPart() : null;
+        com.fasterxml.jackson.databind.JsonNode entry =
+                parsed.tree().path("entry").path(0);
+        String id = entry.path("resource").path("id").textValue();
+        if (id != null) {
+            return id;
+        }
+        String fullUrl = entry.path("fullUrl").textValue();
+        return fullUrl != null && fullUrl.startsWith("urn:uuid:") ? fullUrl.substring("urn:uuid:".length()) : null;
     }
 
     private static byte[] der(VerifiedMessage verified) {
