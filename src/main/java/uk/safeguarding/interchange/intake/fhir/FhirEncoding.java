@@ -108,6 +108,19 @@ public final class FhirEncoding {
         return bundle;
     }
 
+    /**
+     * A reply or request as a JSON tree without profile checks (any resource type): JSON as is, XML through HAPI.
+     */
+    public ObjectNode decodeTree(byte[] body, FhirFormat format) {
+        if (format == FhirFormat.JSON) {
+            return (ObjectNode) new StrictJson(maxBytes).parse(body);
+        }
+        SecureXml.parse(body, null, null);
+        IBaseResource resource = parser(format).parseResource(new ByteArrayInputStream(body));
+        String json = parser(FhirFormat.JSON).encodeResourceToString(resource);
+        return (ObjectNode) new StrictJson(maxBytes * 2).parse(json.getBytes(StandardCharsets.UTF_8));
+    }
+
     /** The Bundle's FHIR JSON as HAPI encodes it (the signing form of XML submissions and replies). */
     public ObjectNode jsonTree(Bundle bundle) {
         String json = parser(FhirFormat.JSON).encodeResourceToString(bundle);

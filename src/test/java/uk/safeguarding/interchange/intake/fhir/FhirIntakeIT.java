@@ -182,6 +182,49 @@ class FhirIntakeIT {
         okReply(response, (ObjectNode) JSON.readTree(signed));
     }
 
+    @Test
+    @Order(6)
+    void theSubmitCommandSignsAndPostsJsonAndXml() throws Exception {
+        Path json = tmp.resolve("referral.json");
+        Files.write(json, FhirEncoding.toJsonBytes(fresh("safeguarding-referral")));
+        Path xml = tmp.resolve("notification.xml");
+        Files.write(xml, FhirEncoding.convert(FhirEncoding.toJsonBytes(fresh("police-notification")), FhirFormat.XML));
+        int queued = routingQueue().size();
+
+        int jsonExit = uk.safeguarding.interchange.cli.SubmitCommand.run(new String[] {
+            "--cert",
+            VENDOR,
+            "--file",
+            json.toString(),
+            "--url",
+            gateway.baseUri().toString()
+        });
+        int xmlExit = uk.safeguarding.interchange.cli.SubmitCommand.run(new String[] {
+            "--cert",
+            "police-dorset",
+            "--file",
+            xml.toString(),
+            "--url",
+            gateway.baseUri().toString()
+        });
+        int wrongSigner = uk.safeguarding.interchange.cli.SubmitCommand.run(new String[] {
+            "--cert",
+            VENDOR,
+            "--sign-as",
+            "police-dorset",
+            "--file",
+            json.toString(),
+            "--url",
+            gateway.baseUri().toString()
+        });
+
+        assertThat(jsonExit).isZero();
+        assertThat(xmlExit).isZero();
+        assertThat(wrongSigner).isEqualTo(1);
+        assertThat(routingQueue()).hasSize(queued + 2);
+        assertThat(lastLedgerRow()).containsEntry("error_code", "SIG-009");
+    }
+
     // ---------------------------------------------------------------- transport identity
 
     @Test
