@@ -7,6 +7,7 @@ import jakarta.jms.ConnectionFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -44,10 +45,18 @@ import uk.safeguarding.interchange.directory.DirectoryReloader;
 import uk.safeguarding.interchange.health.HealthCheck;
 import uk.safeguarding.interchange.intake.Acceptance;
 import uk.safeguarding.interchange.intake.OutboxRelay;
+import uk.safeguarding.interchange.intake.Rejection;
 import uk.safeguarding.interchange.intake.Rejections;
 import uk.safeguarding.interchange.intake.RoutingQueue;
+import uk.safeguarding.interchange.intake.fhir.BundleSigner;
 import uk.safeguarding.interchange.intake.fhir.CapabilityStatementProvider;
-import uk.safeguarding.interchange.intake.fhir.StructureDefinitionReader;
+import uk.safeguarding.interchange.intake.fhir.FhirContexts;
+import uk.safeguarding.interchange.intake.fhir.FhirIntake;
+import uk.safeguarding.interchange.intake.fhir.FhirIntakeSettings;
+import uk.safeguarding.interchange.intake.fhir.FhirReplies;
+import uk.safeguarding.interchange.intake.fhir.ProcessMessageProvider;
+import uk.safeguarding.interchange.intake.fhir.validation.ConformanceResources;
+import uk.safeguarding.interchange.intake.fhir.validation.ProfileValidator;
 import uk.safeguarding.interchange.ledger.LedgerAppender;
 import uk.safeguarding.interchange.routing.JdbcMessageHistory;
 import uk.safeguarding.interchange.routing.PostcodeLookup;
@@ -65,6 +74,7 @@ import uk.safeguarding.interchange.store.Database;
 import uk.safeguarding.interchange.trust.CertificateValidator;
 import uk.safeguarding.interchange.trust.CrlStore;
 import uk.safeguarding.interchange.trust.Pem;
+import uk.safeguarding.interchange.trust.SigningKey;
 import uk.safeguarding.interchange.trust.TrustAnchors;
 
 /**
@@ -105,6 +115,12 @@ public final class GatewayRuntime implements AutoCloseable {
     public static final String MAILBOX = "mailbox";
     /** Camel registry name of the {@link MessageStatusService} (per-recipient states for the sender). */
     public static final String MESSAGE_STATUS = "messageStatus";
+    /** Camel registry name of the one {@link CertificateValidator} (TLS clients and message signers). */
+    public static final String CERTIFICATE_VALIDATOR = "certificateValidator";
+    /** Camel registry name of the {@link ProfileValidator} (built once at start-up). */
+    public static final String PROFILE_VALIDATOR = "profileValidator";
+    /** Camel registry name of the {@link FhirIntake} bean (routes/fhir-intake.yaml). */
+    public static final String FHIR_INTAKE = "fhirIntake";
     /** Servlet name that camel-servlet consumers ({@code servlet:/path}) attach to; mounted at {@code /*}. */
     public static final String CAMEL_SERVLET = "CamelServlet";
 
@@ -118,6 +134,7 @@ public final class GatewayRuntime implements AutoCloseable {
     private HttpsServer https;
     private FhirContext fhirContext;
     private DeliveryConsumers deliveryConsumers;
+    private Rejections rejections;
 
     private GatewayRuntime(GatewaySettings settings) {
         this.settings = settings;
@@ -165,7 +182,12 @@ public final class GatewayRuntime implements AutoCloseable {
         settings.requireCertificateFilesPresent();
         SSLContext sslContext = TlsContexts.serverContext(settings.tlsKeystore(), settings.tlsKeystorePassword());
         CertificateValidator validator = certificateValidator(clock);
-        fhirContext = FhirContext.forR4Cached();
+        fhirContext = FhirContexts.r4();
+        DirectoryHolder directory = directory();
+        SigningKey signingKey = signingKey();
+        ConformanceResources conformance = conformanceResources();
+        // Built once: it generates snapshots and warms itself up, which takes seconds.
+        ProfileValidator profileValidator = new ProfileValidator(conformance);
 
         database = Database.open(settings.dbUrl(), settings.dbUser(), settings.dbPassword(), settings.dbPoolSize());
         started.push(database);
@@ -173,17 +195,58 @@ public final class GatewayRuntime implements AutoCloseable {
         broker = EmbeddedBroker.start(settings.dataDir().resolve("artemis"));
         started.push(broker);
 
-        camel = startCamel(clock);
+        camel = startCamel(clock, validator, directory, profileValidator, signingKey);
         started.push(this::stopCamel);
 
         ErrorResponses errors = new ErrorResponses(fhirContext);
-        ClientCertificateFilter authFilter = new ClientCertificateFilter(validator, errors, loggingListener());
-        https = HttpsServer.start(settings.httpsHost(), settings.httpsPort(), sslContext, authFilter, servlets(clock));
+        ClientCertificateFilter authFilter = new ClientCertificateFilter(validator, errors, authFailureListener());
+        https = HttpsServer.start(
+                settings.httpsHost(), settings.httpsPort(), sslContext, authFilter, servlets(clock, conformance));
         started.push(https);
         log.info("Gateway started on {}", baseUri());
     }
 
-    private Main startCamel(Clock clock) {
+    private DirectoryHolder directory() {
+        Path file = Path.of(settings.properties().getProperty("gateway.directory.file", "config/directory.yaml"));
+        try {
+            return new DirectoryHolder(file);
+        } catch (DirectoryException e) {
+            throw new StartupException("Cannot load the directory " + file + ": " + e.getMessage());
+        }
+    }
+
+    private SigningKey signingKey() {
+        Path file =
+                Path.of(settings.properties().getProperty("gateway.signing.keystore", "certs-dev/gateway-signing.p12"));
+        if (!Files.isRegularFile(file)) {
+            throw new StartupException(
+                    "Signing key store " + file + " not found: run ./gateway dev-pki or set gateway.signing.keystore");
+        }
+        try {
+            return SigningKey.loadPkcs12(
+                    file,
+                    settings.properties()
+                            .getProperty("gateway.signing.keystore.password", "")
+                            .toCharArray());
+        } catch (IllegalArgumentException e) {
+            throw new StartupException(e.getMessage());
+        }
+    }
+
+    private ConformanceResources conformanceResources() {
+        try {
+            return ConformanceResources.load(settings.fhirSchemasDir());
+        } catch (IllegalStateException e) {
+            throw new StartupException(e.getMessage());
+        }
+    }
+
+    private Main startCamel(
+            Clock clock,
+            CertificateValidator validator,
+            DirectoryHolder directory,
+            ProfileValidator profileValidator,
+            SigningKey signingKey) {
         Main main = new Main();
         Properties camelProperties = settings.properties();
         main.setOverrideProperties(camelProperties);
@@ -200,8 +263,25 @@ public final class GatewayRuntime implements AutoCloseable {
         main.bind(HEALTH_CHECK, new HealthCheck(healthProbes()));
         LedgerAppender ledger = new LedgerAppender(clock);
         RoutingQueue routingQueue = new JmsRoutingQueue(broker.connectionFactory());
-        main.bind(ACCEPTANCE, new Acceptance(database.dataSource(), ledger, routingQueue, clock));
-        main.bind(REJECTIONS, new Rejections(database.dataSource(), ledger));
+        Acceptance acceptance = new Acceptance(database.dataSource(), ledger, routingQueue, clock);
+        rejections = new Rejections(database.dataSource(), ledger);
+        main.bind(ACCEPTANCE, acceptance);
+        main.bind(REJECTIONS, rejections);
+        main.bind(CERTIFICATE_VALIDATOR, validator);
+        main.bind(DIRECTORY, directory);
+        main.bind(PROFILE_VALIDATOR, profileValidator);
+        main.bind(
+                FHIR_INTAKE,
+                new FhirIntake(
+                        FhirIntakeSettings.from(settings.properties()),
+                        validator,
+                        directory,
+                        profileValidator,
+                        new CanonicalXml(),
+                        acceptance,
+                        rejections,
+                        new FhirReplies(new BundleSigner(signingKey)),
+                        clock));
         main.bind(
                 OUTBOX_RELAY,
                 new OutboxRelay(
@@ -210,7 +290,7 @@ public final class GatewayRuntime implements AutoCloseable {
                         clock,
                         Duration.ofSeconds(Long.parseLong(
                                 settings.properties().getProperty("gateway.outbox.relay.grace.seconds", "30")))));
-        bindRoutingAndDelivery(main, ledger, clock);
+        bindRoutingAndDelivery(main, directory, ledger, clock);
         try {
             main.start();
         } catch (Exception e) {
@@ -230,13 +310,11 @@ public final class GatewayRuntime implements AutoCloseable {
      * The directory (reloadable), the postcode table, the routing rules and the mailbox delivery beans that
      * routes/routing.yaml, routes/mailbox-*.yaml and routes/directory-reload.yaml wire.
      */
-    private void bindRoutingAndDelivery(Main main, LedgerAppender ledger, Clock clock) {
+    private void bindRoutingAndDelivery(Main main, DirectoryHolder directory, LedgerAppender ledger, Clock clock) {
         Properties p = settings.properties();
-        DirectoryHolder directory;
         PostcodeLookup postcodes;
         byte[] gatewayCertificate;
         try {
-            directory = new DirectoryHolder(Path.of(p.getProperty("gateway.directory.file", "config/directory.yaml")));
             String ons = p.getProperty("gateway.postcode.ons.file", "").trim();
             postcodes = ons.isEmpty()
                     ? PostcodeTables.loadTable(
@@ -261,7 +339,6 @@ public final class GatewayRuntime implements AutoCloseable {
         Mailbox mailbox = new Mailbox(ds, directory::current, deliveries, relay, gatewayMessages, ledger, clock);
         MessageStatusService status = new MessageStatusService(ds, directory::current, deliveries, mailbox);
         deliveryConsumers = new DeliveryConsumers(directory::current);
-        main.bind(DIRECTORY, directory);
         main.bind("directoryReloader", new DirectoryReloader(directory));
         main.bind(
                 ROUTER,
@@ -292,29 +369,32 @@ public final class GatewayRuntime implements AutoCloseable {
      * API), add a {@link ServletMount} here; prefer a camel-servlet route ({@code from: servlet:/api/...}),
      * which needs no new servlet at all.
      */
-    private List<ServletMount> servlets(Clock clock) {
+    private List<ServletMount> servlets(Clock clock, ConformanceResources conformance) {
         RestfulServer fhir = new RestfulServer(fhirContext);
+        fhir.registerProvider(new ProcessMessageProvider(camel.getCamelContext().createProducerTemplate()));
         fhir.setDefaultResponseEncoding(EncodingEnum.JSON);
         fhir.setServerName(CapabilityStatementProvider.SOFTWARE_NAME);
         fhir.setServerVersion(version());
-        fhir.setServerConformanceProvider(new CapabilityStatementProvider(
-                version(),
-                new StructureDefinitionReader(settings.fhirSchemasDir()),
-                fhirContext.getResourceTypes(),
-                clock));
+        fhir.setServerConformanceProvider(
+                new CapabilityStatementProvider(version(), conformance, fhirContext.getResourceTypes(), clock));
         return List.of(
                 ServletMount.of("fhir", fhir, "/fhir/*"),
                 ServletMount.of(CAMEL_SERVLET, new CamelHttpTransportServlet(), "/*"));
     }
 
-    private static ClientAuthFailureListener loggingListener() {
-        // Certificate contents (names) stay out of the log; the code and path say enough to investigate.
-        return r -> log.warn(
-                "Refused {} {} from {}: {}",
-                r.method(),
-                r.path(),
-                r.remoteAddress(),
-                r.errorCode().code());
+    /** Logs and ledgers every request refused for its client certificate (spec §10: every rejection). */
+    private ClientAuthFailureListener authFailureListener() {
+        Rejections ledgered = rejections;
+        return r -> {
+            // Certificate contents (names) stay out of the log; the code and path say enough to investigate.
+            log.warn(
+                    "Refused {} {} from {}: {}",
+                    r.method(),
+                    r.path(),
+                    r.remoteAddress(),
+                    r.errorCode().code());
+            ledgered.record(new Rejection(r.errorCode(), FhirIntake.UNAUTHENTICATED, null, null, null, "http"));
+        };
     }
 
     /** The running version of the gateway (from the build), e.g. {@code 0.1.0-SNAPSHOT}. */

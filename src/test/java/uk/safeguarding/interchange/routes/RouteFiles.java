@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import javax.sql.DataSource;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.jms.JmsComponent;
@@ -41,12 +42,21 @@ import uk.safeguarding.interchange.intake.Acceptance;
 import uk.safeguarding.interchange.intake.OutboxRelay;
 import uk.safeguarding.interchange.intake.Rejections;
 import uk.safeguarding.interchange.intake.RoutingQueue;
+import uk.safeguarding.interchange.intake.fhir.BundleSigner;
+import uk.safeguarding.interchange.intake.fhir.FhirIntake;
+import uk.safeguarding.interchange.intake.fhir.FhirIntakeSettings;
+import uk.safeguarding.interchange.intake.fhir.FhirReplies;
+import uk.safeguarding.interchange.intake.fhir.validation.SharedValidator;
 import uk.safeguarding.interchange.ledger.LedgerAppender;
 import uk.safeguarding.interchange.routing.JdbcMessageHistory;
 import uk.safeguarding.interchange.routing.PostcodeTables;
 import uk.safeguarding.interchange.routing.Router;
 import uk.safeguarding.interchange.routing.RoutingRules;
 import uk.safeguarding.interchange.server.CallerIdentity;
+import uk.safeguarding.interchange.trust.CertificateValidator;
+import uk.safeguarding.interchange.trust.CrlStore;
+import uk.safeguarding.interchange.trust.SigningKey;
+import uk.safeguarding.interchange.trust.TrustAnchors;
 
 /**
  * Checks Camel YAML route files the way the (unavailable) Camel YAML DSL validator plugin would: against the
@@ -97,6 +107,7 @@ final class RouteFiles {
                     GatewayRuntime.OUTBOX_RELAY,
                     new OutboxRelay(ds, queue, Clock.systemUTC(), java.time.Duration.ofSeconds(30)));
             bindRoutingAndDelivery(beans, ds, cf, ledger);
+            beans.put(GatewayRuntime.FHIR_INTAKE, fhirIntake(ds, ledger, queue));
             beans.forEach(context.getRegistry()::bind);
             for (Path file : files) {
                 PluginHelper.getRoutesLoader(context)
@@ -131,6 +142,27 @@ final class RouteFiles {
         beans.put("deliveryApi", new DeliveryApi(mailbox, status));
         beans.put("deliveryConsumers", new DeliveryConsumers(directory::current));
         beans.put("callerIdentity", new CallerIdentity());
+    }
+
+    /** The real intake bean over the committed dev PKI, directory and FHIR resources (its dependencies are ours). */
+    private static FhirIntake fhirIntake(DataSource ds, LedgerAppender ledger, RoutingQueue queue) throws IOException {
+        Clock clock = Clock.systemUTC();
+        CertificateValidator validator = new CertificateValidator(
+                TrustAnchors.load(Path.of("certs-dev/truststore.p12"), "dev-only".toCharArray()),
+                CrlStore.fromPemFiles(
+                        List.of(Path.of("certs-dev/issuing-ca.crl.pem"), Path.of("certs-dev/root-ca.crl.pem"))),
+                clock);
+        return new FhirIntake(
+                FhirIntakeSettings.defaults(),
+                validator,
+                new DirectoryHolder(Path.of("config/directory.yaml")),
+                SharedValidator.get(),
+                new CanonicalXml(),
+                new Acceptance(ds, ledger, queue, clock),
+                new Rejections(ds, ledger),
+                new FhirReplies(new BundleSigner(
+                        SigningKey.loadPkcs12(Path.of("certs-dev/gateway-signing.p12"), "dev-only".toCharArray()))),
+                clock);
     }
 
     private static JsonSchema loadSchema() {
