@@ -7,8 +7,12 @@ import jakarta.jms.ConnectionFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,19 +25,30 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.component.jms.JmsComponent;
 import org.apache.camel.component.servlet.CamelHttpTransportServlet;
 import org.apache.camel.main.Main;
+import org.apache.cxf.Bus;
+import org.apache.cxf.BusFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import uk.safeguarding.interchange.broker.EmbeddedBroker;
 import uk.safeguarding.interchange.broker.JmsRoutingQueue;
 import uk.safeguarding.interchange.config.GatewaySettings;
 import uk.safeguarding.interchange.config.StartupException;
+import uk.safeguarding.interchange.directory.DirectoryException;
+import uk.safeguarding.interchange.directory.DirectoryHolder;
 import uk.safeguarding.interchange.health.HealthCheck;
 import uk.safeguarding.interchange.intake.Acceptance;
 import uk.safeguarding.interchange.intake.OutboxRelay;
 import uk.safeguarding.interchange.intake.Rejections;
 import uk.safeguarding.interchange.intake.RoutingQueue;
+import uk.safeguarding.interchange.intake.StoredMessages;
 import uk.safeguarding.interchange.intake.fhir.CapabilityStatementProvider;
 import uk.safeguarding.interchange.intake.fhir.StructureDefinitionReader;
+import uk.safeguarding.interchange.intake.soap.ReplayCache;
+import uk.safeguarding.interchange.intake.soap.ResponseSigner;
+import uk.safeguarding.interchange.intake.soap.SoapBinding;
+import uk.safeguarding.interchange.intake.soap.SoapIntake;
+import uk.safeguarding.interchange.intake.soap.SoapRequestAdapter;
+import uk.safeguarding.interchange.intake.soap.SoapSecurity;
 import uk.safeguarding.interchange.ledger.LedgerAppender;
 import uk.safeguarding.interchange.server.ClientAuthFailureListener;
 import uk.safeguarding.interchange.server.ClientCertificateFilter;
@@ -44,6 +59,7 @@ import uk.safeguarding.interchange.server.TlsContexts;
 import uk.safeguarding.interchange.store.Database;
 import uk.safeguarding.interchange.trust.CertificateValidator;
 import uk.safeguarding.interchange.trust.CrlStore;
+import uk.safeguarding.interchange.trust.Pem;
 import uk.safeguarding.interchange.trust.TrustAnchors;
 
 /**
@@ -74,6 +90,10 @@ public final class GatewayRuntime implements AutoCloseable {
     public static final String FHIR_CONTEXT = "fhirContext";
     /** Camel registry name of the injected {@link Clock}. */
     public static final String CLOCK = "clock";
+    /** Camel registry name of the live organisation directory ({@code DirectoryHolder}). */
+    public static final String DIRECTORY = "directory";
+    /** Camel registry name of the one {@link CertificateValidator} (TLS clients and message signers). */
+    public static final String CERTIFICATE_VALIDATOR = "certificateValidator";
     /** Servlet name that camel-servlet consumers ({@code servlet:/path}) attach to; mounted at {@code /*}. */
     public static final String CAMEL_SERVLET = "CamelServlet";
 
@@ -86,6 +106,8 @@ public final class GatewayRuntime implements AutoCloseable {
     private Main camel;
     private HttpsServer https;
     private FhirContext fhirContext;
+    private CertificateValidator validator;
+    private Bus soapBus;
 
     private GatewayRuntime(GatewaySettings settings) {
         this.settings = settings;
@@ -132,7 +154,8 @@ public final class GatewayRuntime implements AutoCloseable {
         // Everything that can be checked without side effects first, so a typo does not touch the data dir.
         settings.requireCertificateFilesPresent();
         SSLContext sslContext = TlsContexts.serverContext(settings.tlsKeystore(), settings.tlsKeystorePassword());
-        CertificateValidator validator = certificateValidator(clock);
+        validator = certificateValidator(clock);
+        DirectoryHolder directory = directory();
         fhirContext = FhirContext.forR4Cached();
 
         database = Database.open(settings.dbUrl(), settings.dbUser(), settings.dbPassword(), settings.dbPoolSize());
@@ -141,7 +164,10 @@ public final class GatewayRuntime implements AutoCloseable {
         broker = EmbeddedBroker.start(settings.dataDir().resolve("artemis"));
         started.push(broker);
 
-        camel = startCamel(clock);
+        soapBus = BusFactory.newInstance().createBus();
+        started.push(() -> soapBus.shutdown(true));
+
+        camel = startCamel(clock, directory);
         started.push(this::stopCamel);
 
         ErrorResponses errors = new ErrorResponses(fhirContext);
@@ -151,7 +177,16 @@ public final class GatewayRuntime implements AutoCloseable {
         log.info("Gateway started on {}", baseUri());
     }
 
-    private Main startCamel(Clock clock) {
+    private DirectoryHolder directory() {
+        Path file = Path.of(settings.properties().getProperty("gateway.directory.file", "config/directory.yaml"));
+        try {
+            return new DirectoryHolder(file);
+        } catch (DirectoryException e) {
+            throw new StartupException("The directory " + file + " is invalid: " + e.getMessage());
+        }
+    }
+
+    private Main startCamel(Clock clock, DirectoryHolder directory) {
         Main main = new Main();
         Properties camelProperties = settings.properties();
         main.setOverrideProperties(camelProperties);
@@ -168,9 +203,17 @@ public final class GatewayRuntime implements AutoCloseable {
         main.bind(HEALTH_CHECK, new HealthCheck(healthProbes()));
         LedgerAppender ledger = new LedgerAppender(clock);
         RoutingQueue routingQueue = new JmsRoutingQueue(broker.connectionFactory());
-        main.bind(ACCEPTANCE, new Acceptance(database.dataSource(), ledger, routingQueue, clock));
-        main.bind(REJECTIONS, new Rejections(database.dataSource(), ledger));
+        Acceptance acceptance = new Acceptance(database.dataSource(), ledger, routingQueue, clock);
+        Rejections rejections = new Rejections(database.dataSource(), ledger);
+        main.bind(ACCEPTANCE, acceptance);
+        main.bind(REJECTIONS, rejections);
         main.bind(OUTBOX_RELAY, new OutboxRelay(database.dataSource(), routingQueue, clock));
+        main.bind(DIRECTORY, directory);
+        main.bind(CERTIFICATE_VALIDATOR, validator);
+        main.bind(SoapBinding.ENDPOINT_BEAN, SoapBinding.endpoint(soapBus));
+        main.bind(
+                SoapBinding.REQUESTS_BEAN,
+                new SoapRequestAdapter(soapIntake(clock, directory, acceptance, rejections)));
         try {
             main.start();
         } catch (Exception e) {
@@ -183,6 +226,36 @@ public final class GatewayRuntime implements AutoCloseable {
                 "Camel started with {} routes",
                 main.getCamelContext().getRoutes().size());
         return main;
+    }
+
+    private SoapIntake soapIntake(
+            Clock clock, DirectoryHolder directory, Acceptance acceptance, Rejections rejections) {
+        Properties p = settings.properties();
+        List<X509Certificate> intermediates = new ArrayList<>();
+        for (String file : p.getProperty("gateway.trust.intermediates", "").split(",")) {
+            if (!file.isBlank()) {
+                intermediates.addAll(Pem.readCertificates(Path.of(file.trim())));
+            }
+        }
+        Duration skew =
+                Duration.ofSeconds(Long.parseLong(p.getProperty("gateway.soap.timestamp.future.skew.seconds", "60")));
+        SoapSecurity security =
+                new SoapSecurity(validator, intermediates, new ReplayCache(clock, 100_000), clock, skew);
+        ResponseSigner signer = ResponseSigner.fromPkcs12(
+                Path.of(p.getProperty("gateway.soap.signing.keystore", "certs-dev/gateway-signing.p12")),
+                p.getProperty("gateway.soap.signing.keystore.password", "").toCharArray(),
+                p.getProperty("gateway.soap.signing.alias", ""),
+                clock);
+        return new SoapIntake(
+                security,
+                signer,
+                directory,
+                acceptance,
+                rejections,
+                new StoredMessages(database.dataSource()),
+                SoapIntake.untranslated(),
+                clock,
+                Integer.parseInt(p.getProperty("gateway.soap.max.request.bytes", "5242880")));
     }
 
     private Map<String, BooleanSupplier> healthProbes() {
@@ -214,6 +287,7 @@ public final class GatewayRuntime implements AutoCloseable {
                 clock));
         return List.of(
                 ServletMount.of("fhir", fhir, "/fhir/*"),
+                ServletMount.of("soap", SoapBinding.servlet(soapBus), SoapBinding.SERVLET_PATH),
                 ServletMount.of(CAMEL_SERVLET, new CamelHttpTransportServlet(), "/*"));
     }
 
