@@ -4,6 +4,8 @@ import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 import uk.safeguarding.interchange.config.GatewaySettings;
 import uk.safeguarding.interchange.config.StartupException;
+import uk.safeguarding.interchange.ledger.LedgerKeyCommand;
+import uk.safeguarding.interchange.ledger.LedgerVerifierCommand;
 import uk.safeguarding.interchange.trust.devpki.DevPkiGenerator;
 
 /** The gateway's command line: {@code start} runs the gateway; other commands are tools for operators. */
@@ -17,6 +19,8 @@ public final class GatewayMain {
             case "start" -> System.exit(start());
             case "help", "--help", "-h" -> printHelp();
             case "dev-pki" -> DevPkiGenerator.main(rest);
+            case "verify-ledger" -> System.exit(LedgerVerifierCommand.run(rest, System.out));
+            case "ledger-key" -> System.exit(LedgerKeyCommand.run(rest, System.out));
             default -> {
                 System.err.println("Unknown command: " + command + " (rest: " + rest.length + " arguments)");
                 printHelp();
@@ -91,6 +95,9 @@ public final class GatewayMain {
                   start       run the embedded gateway (HTTPS with mutual TLS on loopback)
                   test        run the full build and test suite
                   dev-pki     regenerate the dev PKI into certs-dev/ (or the directory given); dev only
+                  verify-ledger --export F --checkpoint F [--checkpoint F ...] --key F [--origin O]
+                              check a ledger export against signed checkpoints (exit 0 ok, 1 problems)
+                  ledger-key  [--name N] --out BASE: new ledger signing key (BASE.key secret, BASE.vkey public)
                   help        this text
                 """);
     }
