@@ -31,6 +31,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import uk.safeguarding.interchange.broker.EmbeddedBroker;
 import uk.safeguarding.interchange.broker.JmsRoutingQueue;
+import uk.safeguarding.interchange.canonical.CanonicalXml;
 import uk.safeguarding.interchange.config.GatewaySettings;
 import uk.safeguarding.interchange.config.StartupException;
 import uk.safeguarding.interchange.directory.DirectoryException;
@@ -253,7 +254,7 @@ public final class GatewayRuntime implements AutoCloseable {
                 acceptance,
                 rejections,
                 new StoredMessages(database.dataSource()),
-                SoapIntake.untranslated(),
+                new CanonicalXml(),
                 clock,
                 Integer.parseInt(p.getProperty("gateway.soap.max.request.bytes", "5242880")));
     }

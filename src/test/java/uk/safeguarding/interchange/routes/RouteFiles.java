@@ -22,14 +22,17 @@ import org.apache.camel.component.jms.JmsComponent;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
+import org.apache.cxf.BusFactory;
 import org.h2.jdbcx.JdbcDataSource;
 import uk.safeguarding.interchange.GatewayRuntime;
 import uk.safeguarding.interchange.broker.JmsRoutingQueue;
+import uk.safeguarding.interchange.directory.DirectoryHolder;
 import uk.safeguarding.interchange.health.HealthCheck;
 import uk.safeguarding.interchange.intake.Acceptance;
 import uk.safeguarding.interchange.intake.OutboxRelay;
 import uk.safeguarding.interchange.intake.Rejections;
 import uk.safeguarding.interchange.intake.RoutingQueue;
+import uk.safeguarding.interchange.intake.soap.SoapBinding;
 import uk.safeguarding.interchange.ledger.LedgerAppender;
 
 /**
@@ -78,6 +81,15 @@ final class RouteFiles {
             beans.put(GatewayRuntime.ACCEPTANCE, new Acceptance(ds, ledger, queue, Clock.systemUTC()));
             beans.put(GatewayRuntime.REJECTIONS, new Rejections(ds, ledger));
             beans.put(GatewayRuntime.OUTBOX_RELAY, new OutboxRelay(ds, queue, Clock.systemUTC()));
+            beans.put(GatewayRuntime.DIRECTORY, new DirectoryHolder(Path.of("config/directory.yaml")));
+            // The SOAP route: a real CXF endpoint bean; the adapter's decisions are tested in intake.soap.
+            beans.put(
+                    SoapBinding.ENDPOINT_BEAN,
+                    SoapBinding.endpoint(BusFactory.newInstance().createBus()));
+            beans.put(SoapBinding.REQUESTS_BEAN, new Object() {
+                @SuppressWarnings("unused")
+                public void handle(org.apache.camel.Exchange exchange) {}
+            });
             beans.forEach(context.getRegistry()::bind);
             for (Path file : files) {
                 PluginHelper.getRoutesLoader(context)

@@ -9,6 +9,8 @@ import jakarta.xml.bind.ValidationEvent;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -27,8 +29,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
+import uk.safeguarding.interchange.canonical.CanonicalXml;
+import uk.safeguarding.interchange.canonical.EnvelopeFacts;
 import uk.safeguarding.interchange.canonical.EventCode;
 import uk.safeguarding.interchange.canonical.SecureXml;
+import uk.safeguarding.interchange.canonical.xml.Binding;
 import uk.safeguarding.interchange.directory.Directory;
 import uk.safeguarding.interchange.directory.DirectoryHolder;
 import uk.safeguarding.interchange.error.ErrorCode;
@@ -106,32 +111,12 @@ public final class SoapIntake {
     private final Acceptance acceptance;
     private final Rejections rejections;
     private final StoredMessages messages;
-    private final CanonicalTranslation translation;
+    private final SoapToCanonical translator = new SoapToCanonical();
+    private final CanonicalXml canonicalXml;
     private final Clock clock;
     private final int maxRequestBytes;
     private final JAXBContext jaxb;
     private final Schema schema;
-
-    /** Turns a verified, schema-valid SubmitMessage into the canonical document (validated) for acceptance. */
-    @FunctionalInterface
-    public interface CanonicalTranslation {
-        byte[] canonicalXml(
-                SubmitMessage body,
-                VerifiedEnvelope verified,
-                String trackingId,
-                Instant receivedAt,
-                String submittedBy);
-    }
-
-    /**
-     * Placeholder until the SOAP to canonical translator is merged: refuses every submission as SYS_INTERNAL
-     * (retryable), so nothing is acknowledged that could not be translated.
-     */
-    public static CanonicalTranslation untranslated() {
-        return (body, verified, trackingId, receivedAt, submittedBy) -> {
-            throw new GatewayException(ErrorCode.SYS_INTERNAL, "SOAP translation is not available yet.");
-        };
-    }
 
     public SoapIntake(
             SoapSecurity security,
@@ -140,7 +125,7 @@ public final class SoapIntake {
             Acceptance acceptance,
             Rejections rejections,
             StoredMessages messages,
-            CanonicalTranslation translation,
+            CanonicalXml canonicalXml,
             Clock clock,
             int maxRequestBytes) {
         this.security = Objects.requireNonNull(security);
@@ -149,7 +134,7 @@ public final class SoapIntake {
         this.acceptance = Objects.requireNonNull(acceptance);
         this.rejections = Objects.requireNonNull(rejections);
         this.messages = Objects.requireNonNull(messages);
-        this.translation = Objects.requireNonNull(translation);
+        this.canonicalXml = Objects.requireNonNull(canonicalXml);
         this.clock = Objects.requireNonNull(clock);
         this.maxRequestBytes = maxRequestBytes;
         try {
@@ -246,7 +231,19 @@ public final class SoapIntake {
         }
         String trackingId = UUID.randomUUID().toString();
         Instant receivedAt = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-        byte[] canonical = translation.canonicalXml(body, verified, trackingId, receivedAt, client.orgId());
+        EnvelopeFacts envelopeFacts = new EnvelopeFacts(
+                trackingId,
+                receivedAt,
+                Binding.SOAP,
+                messageId,
+                client.orgId(),
+                new EnvelopeFacts.Signature(
+                        encoded(verified.signer().certificate()),
+                        verified.signer().organisationId(),
+                        verified.algorithm(),
+                        verified.signedInfoSha256(),
+                        verified.signingTime()));
+        byte[] canonical = canonicalXml.marshal(translator.translate(body, envelopeFacts));
         Submission submission = new Submission(
                 trackingId,
                 sender,
@@ -261,6 +258,14 @@ public final class SoapIntake {
                 ? accepted.acknowledgement()
                 : marshal(submitResponse(accepted.trackingId(), messageId, accepted.acceptedAt()));
         return SoapXml.parse(acknowledgement).getDocumentElement();
+    }
+
+    private static byte[] encoded(X509Certificate certificate) {
+        try {
+            return certificate.getEncoded();
+        } catch (CertificateEncodingException e) {
+            throw new IllegalStateException("A validated certificate cannot be encoded", e);
+        }
     }
 
     private static SubmitMessageResponse submitResponse(String trackingId, String messageId, Instant at) {

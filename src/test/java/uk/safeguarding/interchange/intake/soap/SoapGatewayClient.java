@@ -1,5 +1,7 @@
 package uk.safeguarding.interchange.intake.soap;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import jakarta.jms.JMSContext;
 import jakarta.jms.QueueBrowser;
 import java.io.ByteArrayInputStream;
@@ -77,5 +79,30 @@ final class SoapGatewayClient {
             List<?> messages = Collections.list(browser.getEnumeration());
             return messages.size();
         }
+    }
+
+    /** Posts, then asserts a fault with {@code code}, a REJECTED ledger entry with it, and an unchanged queue. */
+    void assertRejected(String tlsClient, byte[] envelope, String code) throws Exception {
+        int queued = routingQueueDepth();
+        int ledger = ledgerSize();
+
+        HttpResponse<byte[]> response = post(tlsClient, envelope);
+
+        assertThat(response.statusCode()).isEqualTo(500);
+        assertThat(response.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(ct -> assertThat(ct).startsWith("application/soap+xml"));
+        assertThat(faultCode(response.body())).isEqualTo(code);
+        assertThat(ledgerSize()).isEqualTo(ledger + 1);
+        assertThat(lastLedgerEntry()).isEqualTo("REJECTED " + code + " urn:interchange:" + orgOf(tlsClient));
+        assertThat(routingQueueDepth()).isEqualTo(queued);
+    }
+
+    static String orgOf(String certName) {
+        return switch (certName) {
+            case "acme-safeguard" -> "system:acme-safeguard";
+            case "school-100001" -> "school:100001";
+            case "police-dorset" -> "police:dorset";
+            default -> throw new IllegalArgumentException(certName);
+        };
     }
 }
