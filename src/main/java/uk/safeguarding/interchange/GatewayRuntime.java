@@ -9,9 +9,11 @@ import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,6 +26,8 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.component.jms.JmsComponent;
 import org.apache.camel.component.servlet.CamelHttpTransportServlet;
 import org.apache.camel.main.Main;
+import org.apache.cxf.Bus;
+import org.apache.cxf.BusFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import uk.safeguarding.interchange.broker.DeliveryConsumers;
@@ -48,6 +52,7 @@ import uk.safeguarding.interchange.intake.OutboxRelay;
 import uk.safeguarding.interchange.intake.Rejection;
 import uk.safeguarding.interchange.intake.Rejections;
 import uk.safeguarding.interchange.intake.RoutingQueue;
+import uk.safeguarding.interchange.intake.StoredMessages;
 import uk.safeguarding.interchange.intake.fhir.BundleSigner;
 import uk.safeguarding.interchange.intake.fhir.CapabilityStatementProvider;
 import uk.safeguarding.interchange.intake.fhir.FhirContexts;
@@ -57,6 +62,12 @@ import uk.safeguarding.interchange.intake.fhir.FhirReplies;
 import uk.safeguarding.interchange.intake.fhir.ProcessMessageProvider;
 import uk.safeguarding.interchange.intake.fhir.validation.ConformanceResources;
 import uk.safeguarding.interchange.intake.fhir.validation.ProfileValidator;
+import uk.safeguarding.interchange.intake.soap.ReplayCache;
+import uk.safeguarding.interchange.intake.soap.ResponseSigner;
+import uk.safeguarding.interchange.intake.soap.SoapBinding;
+import uk.safeguarding.interchange.intake.soap.SoapIntake;
+import uk.safeguarding.interchange.intake.soap.SoapRequestAdapter;
+import uk.safeguarding.interchange.intake.soap.SoapSecurity;
 import uk.safeguarding.interchange.ledger.LedgerAppender;
 import uk.safeguarding.interchange.routing.JdbcMessageHistory;
 import uk.safeguarding.interchange.routing.PostcodeLookup;
@@ -135,6 +146,8 @@ public final class GatewayRuntime implements AutoCloseable {
     private FhirContext fhirContext;
     private DeliveryConsumers deliveryConsumers;
     private Rejections rejections;
+    private CertificateValidator validator;
+    private Bus soapBus;
 
     private GatewayRuntime(GatewaySettings settings) {
         this.settings = settings;
@@ -181,7 +194,7 @@ public final class GatewayRuntime implements AutoCloseable {
         // Everything that can be checked without side effects first, so a typo does not touch the data dir.
         settings.requireCertificateFilesPresent();
         SSLContext sslContext = TlsContexts.serverContext(settings.tlsKeystore(), settings.tlsKeystorePassword());
-        CertificateValidator validator = certificateValidator(clock);
+        validator = certificateValidator(clock);
         fhirContext = FhirContexts.r4();
         DirectoryHolder directory = directory();
         SigningKey signingKey = signingKey();
@@ -194,6 +207,9 @@ public final class GatewayRuntime implements AutoCloseable {
 
         broker = EmbeddedBroker.start(settings.dataDir().resolve("artemis"));
         started.push(broker);
+
+        soapBus = BusFactory.newInstance().createBus();
+        started.push(() -> soapBus.shutdown(true));
 
         camel = startCamel(clock, validator, directory, profileValidator, signingKey);
         started.push(this::stopCamel);
@@ -291,6 +307,10 @@ public final class GatewayRuntime implements AutoCloseable {
                         Duration.ofSeconds(Long.parseLong(
                                 settings.properties().getProperty("gateway.outbox.relay.grace.seconds", "30")))));
         bindRoutingAndDelivery(main, directory, ledger, clock);
+        main.bind(SoapBinding.ENDPOINT_BEAN, SoapBinding.endpoint(soapBus));
+        main.bind(
+                SoapBinding.REQUESTS_BEAN,
+                new SoapRequestAdapter(soapIntake(clock, directory, acceptance, rejections)));
         try {
             main.start();
         } catch (Exception e) {
@@ -352,6 +372,36 @@ public final class GatewayRuntime implements AutoCloseable {
         main.bind("callerIdentity", new CallerIdentity());
     }
 
+    private SoapIntake soapIntake(
+            Clock clock, DirectoryHolder directory, Acceptance acceptance, Rejections rejections) {
+        Properties p = settings.properties();
+        List<X509Certificate> intermediates = new ArrayList<>();
+        for (String file : p.getProperty("gateway.trust.intermediates", "").split(",")) {
+            if (!file.isBlank()) {
+                intermediates.addAll(Pem.readCertificates(Path.of(file.trim())));
+            }
+        }
+        Duration skew =
+                Duration.ofSeconds(Long.parseLong(p.getProperty("gateway.soap.timestamp.future.skew.seconds", "60")));
+        SoapSecurity security =
+                new SoapSecurity(validator, intermediates, new ReplayCache(clock, 100_000), clock, skew);
+        ResponseSigner signer = ResponseSigner.fromPkcs12(
+                Path.of(p.getProperty("gateway.soap.signing.keystore", "certs-dev/gateway-signing.p12")),
+                p.getProperty("gateway.soap.signing.keystore.password", "").toCharArray(),
+                p.getProperty("gateway.soap.signing.alias", ""),
+                clock);
+        return new SoapIntake(
+                security,
+                signer,
+                directory,
+                acceptance,
+                rejections,
+                new StoredMessages(database.dataSource()),
+                new CanonicalXml(),
+                clock,
+                Integer.parseInt(p.getProperty("gateway.soap.max.request.bytes", "5242880")));
+    }
+
     private Map<String, BooleanSupplier> healthProbes() {
         Map<String, BooleanSupplier> probes = new LinkedHashMap<>();
         probes.put("broker", () -> broker != null && broker.isActive());
@@ -379,6 +429,7 @@ public final class GatewayRuntime implements AutoCloseable {
                 new CapabilityStatementProvider(version(), conformance, fhirContext.getResourceTypes(), clock));
         return List.of(
                 ServletMount.of("fhir", fhir, "/fhir/*"),
+                ServletMount.of("soap", SoapBinding.servlet(soapBus), SoapBinding.SERVLET_PATH),
                 ServletMount.of(CAMEL_SERVLET, new CamelHttpTransportServlet(), "/*"));
     }
 

@@ -23,6 +23,7 @@ import org.apache.camel.component.jms.JmsComponent;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
+import org.apache.cxf.BusFactory;
 import org.h2.jdbcx.JdbcDataSource;
 import uk.safeguarding.interchange.GatewayRuntime;
 import uk.safeguarding.interchange.broker.DeliveryConsumers;
@@ -47,6 +48,7 @@ import uk.safeguarding.interchange.intake.fhir.FhirIntake;
 import uk.safeguarding.interchange.intake.fhir.FhirIntakeSettings;
 import uk.safeguarding.interchange.intake.fhir.FhirReplies;
 import uk.safeguarding.interchange.intake.fhir.validation.SharedValidator;
+import uk.safeguarding.interchange.intake.soap.SoapBinding;
 import uk.safeguarding.interchange.ledger.LedgerAppender;
 import uk.safeguarding.interchange.routing.JdbcMessageHistory;
 import uk.safeguarding.interchange.routing.PostcodeTables;
@@ -108,6 +110,14 @@ final class RouteFiles {
                     new OutboxRelay(ds, queue, Clock.systemUTC(), java.time.Duration.ofSeconds(30)));
             bindRoutingAndDelivery(beans, ds, cf, ledger);
             beans.put(GatewayRuntime.FHIR_INTAKE, fhirIntake(ds, ledger, queue));
+            // The SOAP route: a real CXF endpoint bean; the adapter's decisions are tested in intake.soap.
+            beans.put(
+                    SoapBinding.ENDPOINT_BEAN,
+                    SoapBinding.endpoint(BusFactory.newInstance().createBus()));
+            beans.put(SoapBinding.REQUESTS_BEAN, new Object() {
+                @SuppressWarnings("unused")
+                public void handle(org.apache.camel.Exchange exchange) {}
+            });
             beans.forEach(context.getRegistry()::bind);
             for (Path file : files) {
                 PluginHelper.getRoutesLoader(context)
