@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 import uk.safeguarding.interchange.config.GatewaySettings;
 import uk.safeguarding.interchange.config.StartupException;
+import uk.safeguarding.interchange.delivery.DlqCommand;
 import uk.safeguarding.interchange.ledger.LedgerKeyCommand;
 import uk.safeguarding.interchange.ledger.LedgerVerifierCommand;
 import uk.safeguarding.interchange.trust.devpki.DevPkiGenerator;
@@ -21,6 +22,7 @@ public final class GatewayMain {
             case "dev-pki" -> DevPkiGenerator.main(rest);
             case "verify-ledger" -> System.exit(LedgerVerifierCommand.run(rest, System.out));
             case "ledger-key" -> System.exit(LedgerKeyCommand.run(rest, System.out));
+            case "dlq" -> System.exit(DlqCommand.run(rest, System.out, System.err));
             default -> {
                 System.err.println("Unknown command: " + command + " (rest: " + rest.length + " arguments)");
                 printHelp();
@@ -98,6 +100,9 @@ public final class GatewayMain {
                   verify-ledger --export F --checkpoint F [--checkpoint F ...] --key F [--origin O]
                               check a ledger export against signed checkpoints (exit 0 ok, 1 problems)
                   ledger-key  [--name N] --out BASE: new ledger signing key (BASE.key secret, BASE.vkey public)
+                  dlq list    parked (DELIVERY_FAILED) push deliveries; embedded DB: stop the gateway first
+                  dlq replay <trackingId> [<recipient>]
+                              deliver parked deliveries again (ledger: REPLAYED)
                   help        this text
                 """);
     }
