@@ -158,6 +158,9 @@ public final class GatewayRuntime implements AutoCloseable {
     private HttpsServer https;
     private FhirContext fhirContext;
     private DeliveryConsumers deliveryConsumers;
+    // Built with routing and delivery; the SOAP mailbox operations use the same ones as the REST API.
+    private Mailbox mailbox;
+    private MessageStatusService messageStatus;
     private Rejections rejections;
     private CertificateValidator validator;
     private Bus soapBus;
@@ -384,8 +387,8 @@ public final class GatewayRuntime implements AutoCloseable {
         Deliveries deliveries = new Deliveries(ledger, clock);
         DeliveryRelay relay = new DeliveryRelay(ds, deliveries, new JmsDeliveryQueue(broker.connectionFactory()));
         GatewayMessages gatewayMessages = new GatewayMessages(canonical, gatewayCertificate, clock);
-        Mailbox mailbox = new Mailbox(ds, directory::current, deliveries, relay, gatewayMessages, ledger, clock);
-        MessageStatusService status = new MessageStatusService(ds, directory::current, deliveries, mailbox);
+        mailbox = new Mailbox(ds, directory::current, deliveries, relay, gatewayMessages, ledger, clock);
+        messageStatus = new MessageStatusService(ds, directory::current, deliveries, mailbox);
         deliveryConsumers = new DeliveryConsumers(directory::current);
         main.bind("directoryReloader", new DirectoryReloader(directory));
         main.bind(
@@ -394,8 +397,8 @@ public final class GatewayRuntime implements AutoCloseable {
         main.bind(ROUTING_RULES, new RoutingRules(postcodes, new JdbcMessageHistory(ds)));
         main.bind("deliveryRelay", relay);
         main.bind(MAILBOX, mailbox);
-        main.bind(MESSAGE_STATUS, status);
-        main.bind("deliveryApi", new DeliveryApi(mailbox, status));
+        main.bind(MESSAGE_STATUS, messageStatus);
+        main.bind("deliveryApi", new DeliveryApi(mailbox, messageStatus));
         main.bind("deliveryConsumers", deliveryConsumers);
         Map<DeliveryMode, PushTransport> transports = Map.of(
                 DeliveryMode.FHIR_PUSH, new FhirPush(credentials, fhirContext, pushTimeout, clock),
@@ -443,6 +446,8 @@ public final class GatewayRuntime implements AutoCloseable {
                 acceptance,
                 rejections,
                 new StoredMessages(database.dataSource()),
+                mailbox,
+                messageStatus,
                 new CanonicalXml(),
                 clock,
                 Integer.parseInt(p.getProperty("gateway.soap.max.request.bytes", "5242880")));

@@ -34,6 +34,14 @@ import uk.safeguarding.interchange.canonical.EnvelopeFacts;
 import uk.safeguarding.interchange.canonical.EventCode;
 import uk.safeguarding.interchange.canonical.SecureXml;
 import uk.safeguarding.interchange.canonical.xml.Binding;
+import uk.safeguarding.interchange.canonical.xml.InterchangeMessage;
+import uk.safeguarding.interchange.canonical.xml.OutcomeCode;
+import uk.safeguarding.interchange.canonical.xml.Priority;
+import uk.safeguarding.interchange.canonical.xml.RecipientRole;
+import uk.safeguarding.interchange.delivery.Mailbox;
+import uk.safeguarding.interchange.delivery.MailboxEntry;
+import uk.safeguarding.interchange.delivery.MessageStatus;
+import uk.safeguarding.interchange.delivery.MessageStatusService;
 import uk.safeguarding.interchange.directory.Directory;
 import uk.safeguarding.interchange.directory.DirectoryHolder;
 import uk.safeguarding.interchange.error.ErrorCode;
@@ -46,14 +54,19 @@ import uk.safeguarding.interchange.intake.StoredMessages;
 import uk.safeguarding.interchange.intake.StoredMessages.StoredMessage;
 import uk.safeguarding.interchange.intake.Submission;
 import uk.safeguarding.interchange.intake.soap.ws.AcknowledgeMessage;
+import uk.safeguarding.interchange.intake.soap.ws.AcknowledgeMessageResponse;
 import uk.safeguarding.interchange.intake.soap.ws.AcknowledgementStatus;
 import uk.safeguarding.interchange.intake.soap.ws.FetchMessage;
+import uk.safeguarding.interchange.intake.soap.ws.FetchMessageResponse;
 import uk.safeguarding.interchange.intake.soap.ws.GatewayFaultDetail;
 import uk.safeguarding.interchange.intake.soap.ws.GetMessageStatus;
 import uk.safeguarding.interchange.intake.soap.ws.GetMessageStatusResponse;
 import uk.safeguarding.interchange.intake.soap.ws.ListInbox;
 import uk.safeguarding.interchange.intake.soap.ws.ListInboxResponse;
+import uk.safeguarding.interchange.intake.soap.ws.MessageSummary;
 import uk.safeguarding.interchange.intake.soap.ws.ObjectFactory;
+import uk.safeguarding.interchange.intake.soap.ws.OrganisationRef;
+import uk.safeguarding.interchange.intake.soap.ws.RecipientStatus;
 import uk.safeguarding.interchange.intake.soap.ws.SubmitMessage;
 import uk.safeguarding.interchange.intake.soap.ws.SubmitMessageResponse;
 import uk.safeguarding.interchange.server.AuthenticatedClient;
@@ -76,6 +89,9 @@ public final class SoapIntake {
 
     private static final Logger log = LoggerFactory.getLogger(SoapIntake.class);
     private static final ObjectFactory OBJECTS = new ObjectFactory();
+    private static final CanonicalToSoap TO_SOAP = new CanonicalToSoap();
+    /** ListInbox without a limit returns at most this many summaries (the schema allows up to 500). */
+    private static final int DEFAULT_INBOX_LIMIT = 100;
 
     /** The WSDL's operations, by Body element local name. */
     enum Operation {
@@ -110,6 +126,8 @@ public final class SoapIntake {
     private final DirectoryHolder directory;
     private final Acceptance acceptance;
     private final Rejections rejections;
+    private final Mailbox mailbox;
+    private final MessageStatusService statuses;
     private final StoredMessages messages;
     private final SoapToCanonical translator = new SoapToCanonical();
     private final CanonicalXml canonicalXml;
@@ -125,9 +143,13 @@ public final class SoapIntake {
             Acceptance acceptance,
             Rejections rejections,
             StoredMessages messages,
+            Mailbox mailbox,
+            MessageStatusService statuses,
             CanonicalXml canonicalXml,
             Clock clock,
             int maxRequestBytes) {
+        this.mailbox = Objects.requireNonNull(mailbox);
+        this.statuses = Objects.requireNonNull(statuses);
         this.security = Objects.requireNonNull(security);
         this.signer = Objects.requireNonNull(signer);
         this.directory = Objects.requireNonNull(directory);
@@ -294,31 +316,77 @@ public final class SoapIntake {
         response.setSenderMessageId(message.senderMessageId());
         response.setEvent(uk.safeguarding.interchange.canonical.xml.EventCode.fromValue(message.event()));
         response.setReceivedAt(message.receivedAt());
-        // Recipients appear once routing resolves them; until then the message is ACCEPTED with none.
+        for (MessageStatus.RecipientStatus r :
+                statuses.status(client.orgId(), message.trackingId()).recipients()) {
+            RecipientStatus recipient = OBJECTS.createRecipientStatus();
+            recipient.setRecipient(organisation(r.recipient()));
+            recipient.setRole(RecipientRole.fromValue(r.role()));
+            recipient.setState(uk.safeguarding.interchange.canonical.xml.DeliveryState.fromValue(
+                    r.state().name()));
+            recipient.setSince(r.updatedAt());
+            if (r.outcome() != null) {
+                recipient.setOutcome(OutcomeCode.fromValue(r.outcome()));
+            }
+            recipient.setErrorCode(r.lastError());
+            response.getRecipientStatus().add(recipient);
+        }
         return response;
     }
 
     private Object inbox(VerifiedEnvelope verified, AuthenticatedClient client) {
         requireSignerIsClient(verified, client);
-        unmarshal(SoapXml.exclusiveC14n(verified.operation()), ListInbox.class);
-        // The mailbox is the calling organisation's own; nothing is delivered to mailboxes until routing lands.
+        ListInbox request = unmarshal(SoapXml.exclusiveC14n(verified.operation()), ListInbox.class);
+        int limit = request.getLimit() == null ? DEFAULT_INBOX_LIMIT : request.getLimit();
+        List<MailboxEntry> waiting = mailbox.list(client.orgId()).stream()
+                .filter(e -> request.getSince() == null || e.receivedAt().isAfter(request.getSince()))
+                .toList();
         ListInboxResponse response = OBJECTS.createListInboxResponse();
-        response.setMore(false);
+        for (MailboxEntry entry : waiting.subList(0, Math.min(limit, waiting.size()))) {
+            MessageSummary summary = OBJECTS.createMessageSummary();
+            summary.setTrackingId(entry.trackingId());
+            summary.setEvent(uk.safeguarding.interchange.canonical.xml.EventCode.fromValue(entry.event()));
+            if (entry.priority() != null) {
+                summary.setPriority(Priority.fromValue(entry.priority()));
+            }
+            summary.setSender(organisation(entry.sender()));
+            summary.setReceivedAt(entry.receivedAt());
+            response.getMessage().add(summary);
+        }
+        response.setMore(waiting.size() > limit);
         return response;
     }
 
     private Object fetch(VerifiedEnvelope verified, AuthenticatedClient client) {
         requireSignerIsClient(verified, client);
-        unmarshal(SoapXml.exclusiveC14n(verified.operation()), FetchMessage.class);
-        throw new GatewayException(
-                ErrorCode.AUTH_NOT_PERMITTED, "The calling organisation's mailbox holds no message with this id.");
+        FetchMessage request = unmarshal(SoapXml.exclusiveC14n(verified.operation()), FetchMessage.class);
+        InterchangeMessage message = canonicalXml.unmarshal(mailbox.fetch(client.orgId(), request.getTrackingId()));
+        Directory dir = directory.current();
+        String recipient = message.getEnvelope().getRecipient().stream()
+                .map(r -> r.getOrgId())
+                .filter(id -> id.equals(client.orgId()) || dir.mayActFor(client.orgId(), id))
+                .findFirst()
+                .orElseThrow(() -> new GatewayException(
+                        ErrorCode.AUTH_NOT_PERMITTED,
+                        "The calling organisation's mailbox holds no message with this id."));
+        FetchMessageResponse response = OBJECTS.createFetchMessageResponse();
+        response.setMessage(TO_SOAP.toDelivered(message, recipient));
+        return response;
     }
 
     private Object acknowledge(VerifiedEnvelope verified, AuthenticatedClient client) {
         requireSignerIsClient(verified, client);
-        unmarshal(SoapXml.exclusiveC14n(verified.operation()), AcknowledgeMessage.class);
-        throw new GatewayException(
-                ErrorCode.AUTH_NOT_PERMITTED, "The calling organisation's mailbox holds no message with this id.");
+        AcknowledgeMessage request = unmarshal(SoapXml.exclusiveC14n(verified.operation()), AcknowledgeMessage.class);
+        mailbox.acknowledge(client.orgId(), request.getTrackingId());
+        AcknowledgeMessageResponse response = OBJECTS.createAcknowledgeMessageResponse();
+        response.setTrackingId(request.getTrackingId());
+        response.setStatus(AcknowledgementStatus.OK);
+        return response;
+    }
+
+    private static OrganisationRef organisation(String orgId) {
+        OrganisationRef ref = OBJECTS.createOrganisationRef();
+        ref.setOrgId(orgId);
+        return ref;
     }
 
     /** Mailbox and status reads are the caller's own: the signer must be the organisation on the TLS connection. */
