@@ -7,7 +7,11 @@ import jakarta.jms.ConnectionFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashMap;
@@ -23,6 +27,7 @@ import org.apache.camel.component.servlet.CamelHttpTransportServlet;
 import org.apache.camel.main.Main;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import uk.safeguarding.interchange.audit.AuditApi;
 import uk.safeguarding.interchange.broker.EmbeddedBroker;
 import uk.safeguarding.interchange.broker.JmsRoutingQueue;
 import uk.safeguarding.interchange.config.GatewaySettings;
@@ -30,11 +35,16 @@ import uk.safeguarding.interchange.config.StartupException;
 import uk.safeguarding.interchange.health.HealthCheck;
 import uk.safeguarding.interchange.intake.Acceptance;
 import uk.safeguarding.interchange.intake.OutboxRelay;
+import uk.safeguarding.interchange.intake.Rejection;
 import uk.safeguarding.interchange.intake.Rejections;
 import uk.safeguarding.interchange.intake.RoutingQueue;
 import uk.safeguarding.interchange.intake.fhir.CapabilityStatementProvider;
 import uk.safeguarding.interchange.intake.fhir.StructureDefinitionReader;
 import uk.safeguarding.interchange.ledger.LedgerAppender;
+import uk.safeguarding.interchange.ledger.LedgerCheckpoints;
+import uk.safeguarding.interchange.ledger.checkpoint.CheckpointSigner;
+import uk.safeguarding.interchange.ledger.checkpoint.NoteSigningKey;
+import uk.safeguarding.interchange.server.AuthenticatedRequestProcessor;
 import uk.safeguarding.interchange.server.ClientAuthFailureListener;
 import uk.safeguarding.interchange.server.ClientCertificateFilter;
 import uk.safeguarding.interchange.server.ErrorResponses;
@@ -74,6 +84,12 @@ public final class GatewayRuntime implements AutoCloseable {
     public static final String FHIR_CONTEXT = "fhirContext";
     /** Camel registry name of the injected {@link Clock}. */
     public static final String CLOCK = "clock";
+    /** Camel registry name of the {@link LedgerCheckpoints} bean (signed checkpoints). */
+    public static final String LEDGER_CHECKPOINTS = "ledgerCheckpoints";
+    /** Camel registry name of the {@link AuditApi} bean. */
+    public static final String AUDIT_API = "auditApi";
+    /** Camel registry name of the {@link AuthenticatedRequestProcessor} servlet routes use. */
+    public static final String AUTHENTICATED_REQUEST = "authenticatedRequest";
     /** Servlet name that camel-servlet consumers ({@code servlet:/path}) attach to; mounted at {@code /*}. */
     public static final String CAMEL_SERVLET = "CamelServlet";
 
@@ -86,6 +102,7 @@ public final class GatewayRuntime implements AutoCloseable {
     private Main camel;
     private HttpsServer https;
     private FhirContext fhirContext;
+    private Rejections rejections;
 
     private GatewayRuntime(GatewaySettings settings) {
         this.settings = settings;
@@ -145,7 +162,7 @@ public final class GatewayRuntime implements AutoCloseable {
         started.push(this::stopCamel);
 
         ErrorResponses errors = new ErrorResponses(fhirContext);
-        ClientCertificateFilter authFilter = new ClientCertificateFilter(validator, errors, loggingListener());
+        ClientCertificateFilter authFilter = new ClientCertificateFilter(validator, errors, ledgeringListener());
         https = HttpsServer.start(settings.httpsHost(), settings.httpsPort(), sslContext, authFilter, servlets(clock));
         started.push(https);
         log.info("Gateway started on {}", baseUri());
@@ -169,7 +186,17 @@ public final class GatewayRuntime implements AutoCloseable {
         LedgerAppender ledger = new LedgerAppender(clock);
         RoutingQueue routingQueue = new JmsRoutingQueue(broker.connectionFactory());
         main.bind(ACCEPTANCE, new Acceptance(database.dataSource(), ledger, routingQueue, clock));
-        main.bind(REJECTIONS, new Rejections(database.dataSource(), ledger));
+        rejections = new Rejections(database.dataSource(), ledger);
+        main.bind(REJECTIONS, rejections);
+        LedgerCheckpoints checkpoints = new LedgerCheckpoints(
+                database.dataSource(),
+                new CheckpointSigner(ledgerSigningKey(), clock),
+                clock,
+                longProperty("gateway.ledger.checkpoint.every-entries", 1000),
+                durationProperty("gateway.ledger.checkpoint.max-age", Duration.ofMinutes(5)));
+        main.bind(LEDGER_CHECKPOINTS, checkpoints);
+        main.bind(AUDIT_API, new AuditApi(database.dataSource(), ledger, checkpoints));
+        main.bind(AUTHENTICATED_REQUEST, new AuthenticatedRequestProcessor());
         main.bind(OUTBOX_RELAY, new OutboxRelay(database.dataSource(), routingQueue, clock));
         try {
             main.start();
@@ -217,14 +244,50 @@ public final class GatewayRuntime implements AutoCloseable {
                 ServletMount.of(CAMEL_SERVLET, new CamelHttpTransportServlet(), "/*"));
     }
 
-    private static ClientAuthFailureListener loggingListener() {
-        // Certificate contents (names) stay out of the log; the code and path say enough to investigate.
-        return r -> log.warn(
-                "Refused {} {} from {}: {}",
-                r.method(),
-                r.path(),
-                r.remoteAddress(),
-                r.errorCode().code());
+    private ClientAuthFailureListener ledgeringListener() {
+        Rejections ledgered = rejections;
+        return r -> {
+            // Certificate contents (names) stay out of the log; the code and path say enough to investigate.
+            log.warn(
+                    "Refused {} {} from {}: {}",
+                    r.method(),
+                    r.path(),
+                    r.remoteAddress(),
+                    r.errorCode().code());
+            ledgered.record(new Rejection(r.errorCode(), "unauthenticated", null, null, null, "http"));
+        };
+    }
+
+    private NoteSigningKey ledgerSigningKey() {
+        Path file = Path.of(settings.properties()
+                .getProperty("gateway.ledger.signing.key", "")
+                .trim());
+        try {
+            return NoteSigningKey.parse(
+                    Files.readString(file, StandardCharsets.UTF_8).trim());
+        } catch (IOException | IllegalArgumentException e) {
+            throw new StartupException("Cannot read the ledger signing key " + file
+                    + ": run ./gateway ledger-key or set gateway.ledger.signing.key (" + e.getMessage() + ")");
+        }
+    }
+
+    private long longProperty(String key, long defaultValue) {
+        String value = settings.properties().getProperty(key);
+        try {
+            return value == null || value.isBlank() ? defaultValue : Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            throw new StartupException("Configuration property " + key + " must be a number, not '" + value + "'");
+        }
+    }
+
+    private Duration durationProperty(String key, Duration defaultValue) {
+        String value = settings.properties().getProperty(key);
+        try {
+            return value == null || value.isBlank() ? defaultValue : Duration.parse(value.trim());
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new StartupException(
+                    "Configuration property " + key + " must be an ISO-8601 duration like PT5M, not '" + value + "'");
+        }
     }
 
     /** The running version of the gateway (from the build), e.g. {@code 0.1.0-SNAPSHOT}. */
