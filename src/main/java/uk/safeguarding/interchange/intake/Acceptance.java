@@ -112,12 +112,8 @@ public final class Acceptance {
             log.warn("Publishing {} to the routing queue failed; the outbox relay will retry", trackingId, e);
             throw new GatewayException(ErrorCode.SYS_UNAVAILABLE, "The routing queue is unavailable.", e);
         }
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement mark = connection.prepareStatement(
-                        "UPDATE outbox SET published_at = ? WHERE tracking_id = ? AND published_at IS NULL")) {
-            mark.setTimestamp(1, Timestamp.from(clock.instant()));
-            mark.setString(2, trackingId);
-            mark.executeUpdate();
+        try {
+            OutboxRows.markPublished(dataSource, trackingId, clock.instant());
         } catch (SQLException e) {
             // Harmless: the relay republishes and duplicate detection drops it.
             log.warn("Marking {} published failed; the relay will republish it", trackingId, e);

@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,13 +41,7 @@ public final class OutboxRelay {
         }
         for (String trackingId : pending) {
             routingQueue.publish(trackingId);
-            try (Connection connection = dataSource.getConnection();
-                    PreparedStatement mark = connection.prepareStatement(
-                            "UPDATE outbox SET published_at = ? WHERE tracking_id = ? AND published_at IS NULL")) {
-                mark.setTimestamp(1, Timestamp.from(clock.instant()));
-                mark.setString(2, trackingId);
-                mark.executeUpdate();
-            }
+            OutboxRows.markPublished(dataSource, trackingId, clock.instant());
         }
         return pending.size();
     }

@@ -38,7 +38,14 @@ class ConformanceResourcesTest {
                         SD + "interchange-related-person");
         assertThat(resources.extensions())
                 .containsExactly(
-                        SD + "child-school", SD + "handling-caveat", SD + "lawful-basis", SD + "transfer-destination");
+                        SD + "child-school",
+                        SD + "correlation",
+                        SD + "handling-caveat",
+                        SD + "lawful-basis",
+                        SD + "lives-with-child",
+                        SD + "police-incident",
+                        SD + "transfer-destination",
+                        SD + "withdrawal-reason");
         assertThat(resources.profileFor("ServiceRequest")).contains(SD + "interchange-referral");
         assertThat(resources.codeSystems()).hasSize(7);
         assertThat(resources.valueSets()).hasSize(8);
