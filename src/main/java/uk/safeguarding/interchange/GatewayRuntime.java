@@ -52,6 +52,10 @@ import uk.safeguarding.interchange.server.HttpsServer;
 import uk.safeguarding.interchange.server.ServletMount;
 import uk.safeguarding.interchange.server.TlsContexts;
 import uk.safeguarding.interchange.store.Database;
+import uk.safeguarding.interchange.store.MasterKey;
+import uk.safeguarding.interchange.store.PayloadErasure;
+import uk.safeguarding.interchange.store.PayloadStore;
+import uk.safeguarding.interchange.store.RetentionPolicy;
 import uk.safeguarding.interchange.trust.CertificateValidator;
 import uk.safeguarding.interchange.trust.CrlStore;
 import uk.safeguarding.interchange.trust.TrustAnchors;
@@ -90,6 +94,10 @@ public final class GatewayRuntime implements AutoCloseable {
     public static final String AUDIT_API = "auditApi";
     /** Camel registry name of the {@link AuthenticatedRequestProcessor} servlet routes use. */
     public static final String AUTHENTICATED_REQUEST = "authenticatedRequest";
+    /** Camel registry name of the {@link PayloadStore} (per-message payload encryption). */
+    public static final String PAYLOAD_STORE = "payloadStore";
+    /** Camel registry name of the {@link PayloadErasure} bean (crypto-shredding past retention). */
+    public static final String PAYLOAD_ERASURE = "payloadErasure";
     /** Servlet name that camel-servlet consumers ({@code servlet:/path}) attach to; mounted at {@code /*}. */
     public static final String CAMEL_SERVLET = "CamelServlet";
 
@@ -185,7 +193,10 @@ public final class GatewayRuntime implements AutoCloseable {
         main.bind(HEALTH_CHECK, new HealthCheck(healthProbes()));
         LedgerAppender ledger = new LedgerAppender(clock);
         RoutingQueue routingQueue = new JmsRoutingQueue(broker.connectionFactory());
-        main.bind(ACCEPTANCE, new Acceptance(database.dataSource(), ledger, routingQueue, clock));
+        PayloadStore payloads = payloadStore();
+        main.bind(PAYLOAD_STORE, payloads);
+        main.bind(PAYLOAD_ERASURE, new PayloadErasure(database.dataSource(), ledger, clock));
+        main.bind(ACCEPTANCE, new Acceptance(database.dataSource(), ledger, routingQueue, clock, payloads));
         rejections = new Rejections(database.dataSource(), ledger);
         main.bind(REJECTIONS, rejections);
         LedgerCheckpoints checkpoints = new LedgerCheckpoints(
@@ -268,6 +279,18 @@ public final class GatewayRuntime implements AutoCloseable {
         } catch (IOException | IllegalArgumentException e) {
             throw new StartupException("Cannot read the ledger signing key " + file
                     + ": run ./gateway ledger-key or set gateway.ledger.signing.key (" + e.getMessage() + ")");
+        }
+    }
+
+    private PayloadStore payloadStore() {
+        Path file = Path.of(settings.properties()
+                .getProperty("gateway.payload.master-key", "")
+                .trim());
+        try {
+            return new PayloadStore(MasterKey.read(file), RetentionPolicy.from(settings.properties()));
+        } catch (IOException | IllegalArgumentException e) {
+            throw new StartupException("Cannot read the payload master key " + file
+                    + ": set gateway.payload.master-key (" + e.getMessage() + ")");
         }
     }
 

@@ -24,6 +24,7 @@ import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
 import org.h2.jdbcx.JdbcDataSource;
 import uk.safeguarding.interchange.GatewayRuntime;
+import uk.safeguarding.interchange.audit.AuditApi;
 import uk.safeguarding.interchange.broker.JmsRoutingQueue;
 import uk.safeguarding.interchange.health.HealthCheck;
 import uk.safeguarding.interchange.intake.Acceptance;
@@ -31,6 +32,14 @@ import uk.safeguarding.interchange.intake.OutboxRelay;
 import uk.safeguarding.interchange.intake.Rejections;
 import uk.safeguarding.interchange.intake.RoutingQueue;
 import uk.safeguarding.interchange.ledger.LedgerAppender;
+import uk.safeguarding.interchange.ledger.LedgerCheckpoints;
+import uk.safeguarding.interchange.ledger.checkpoint.CheckpointSigner;
+import uk.safeguarding.interchange.ledger.checkpoint.NoteSigningKey;
+import uk.safeguarding.interchange.server.AuthenticatedRequestProcessor;
+import uk.safeguarding.interchange.store.MasterKey;
+import uk.safeguarding.interchange.store.PayloadErasure;
+import uk.safeguarding.interchange.store.PayloadStore;
+import uk.safeguarding.interchange.store.RetentionPolicy;
 
 /**
  * Checks Camel YAML route files the way the (unavailable) Camel YAML DSL validator plugin would: against the
@@ -75,7 +84,20 @@ final class RouteFiles {
             beans.put(GatewayRuntime.CLOCK, Clock.systemUTC());
             LedgerAppender ledger = new LedgerAppender(Clock.systemUTC());
             RoutingQueue queue = new JmsRoutingQueue(cf);
-            beans.put(GatewayRuntime.ACCEPTANCE, new Acceptance(ds, ledger, queue, Clock.systemUTC()));
+            PayloadStore payloads =
+                    new PayloadStore(new MasterKey(new byte[32]), RetentionPolicy.from(new java.util.Properties()));
+            beans.put(GatewayRuntime.PAYLOAD_STORE, payloads);
+            beans.put(GatewayRuntime.PAYLOAD_ERASURE, new PayloadErasure(ds, ledger, Clock.systemUTC()));
+            beans.put(GatewayRuntime.ACCEPTANCE, new Acceptance(ds, ledger, queue, Clock.systemUTC(), payloads));
+            LedgerCheckpoints checkpoints = new LedgerCheckpoints(
+                    ds,
+                    new CheckpointSigner(NoteSigningKey.generate("test/ledger"), Clock.systemUTC()),
+                    Clock.systemUTC(),
+                    1000,
+                    java.time.Duration.ofMinutes(5));
+            beans.put(GatewayRuntime.LEDGER_CHECKPOINTS, checkpoints);
+            beans.put(GatewayRuntime.AUDIT_API, new AuditApi(ds, ledger, checkpoints));
+            beans.put(GatewayRuntime.AUTHENTICATED_REQUEST, new AuthenticatedRequestProcessor());
             beans.put(GatewayRuntime.REJECTIONS, new Rejections(ds, ledger));
             beans.put(GatewayRuntime.OUTBOX_RELAY, new OutboxRelay(ds, queue, Clock.systemUTC()));
             beans.forEach(context.getRegistry()::bind);
