@@ -309,14 +309,15 @@ class AuditApiIT {
 
     @Test
     void theTimerRouteSignsACheckpointWhenTheTreeGrewByTheConfiguredCount() throws Exception {
-        long before = gateway.dataSource() != null ? treeSize() : 0;
+        long before = treeSize();
         for (int i = 0; i < 5; i++) {
             accept();
         }
 
+        // The tree grew by 5 since whatever checkpoint came before, so the timer must sign one past `before`
+        // (this test issues none itself).
         await().atMost(Duration.ofSeconds(20))
-                .until(() ->
-                        checkpoints().latest().map(c -> c.size() >= before + 5).orElse(false));
+                .until(() -> checkpoints().latest().map(c -> c.size() > before).orElse(false));
         Checkpoint latest =
                 verifiedCheckpoint(checkpoints().latest().orElseThrow().note());
         assertThat(latest.rootHash())
