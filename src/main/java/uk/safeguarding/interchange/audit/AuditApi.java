@@ -211,9 +211,7 @@ public final class AuditApi {
         Optional<StoredCheckpoint> covering;
         if (to.isPresent()) {
             end = to.get();
-            covering = checkpoints.list(-1, Integer.MAX_VALUE).stream()
-                    .filter(c -> c.size() <= end)
-                    .reduce((a, b) -> b);
+            covering = checkpoints.latestAtOrBelow(end);
         } else {
             // Without an end, export exactly the tree a fresh checkpoint signs, so the export verifies offline.
             StoredCheckpoint checkpoint = checkpoints.issue();

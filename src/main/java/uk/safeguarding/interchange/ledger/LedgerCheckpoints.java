@@ -157,6 +157,17 @@ public final class LedgerCheckpoints {
         }
     }
 
+    /** The largest checkpoint of at most {@code size} entries. */
+    public Optional<StoredCheckpoint> latestAtOrBelow(long size) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            return one(
+                    c,
+                    "SELECT tree_size, root_hash, issued_at, note FROM checkpoint WHERE tree_size <= ?"
+                            + " ORDER BY tree_size DESC LIMIT 1",
+                    size);
+        }
+    }
+
     /** Checkpoints with a size above {@code afterSize}, smallest first, at most {@code limit}. */
     public List<StoredCheckpoint> list(long afterSize, int limit) throws SQLException {
         List<StoredCheckpoint> out = new ArrayList<>();
