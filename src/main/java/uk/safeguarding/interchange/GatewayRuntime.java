@@ -28,10 +28,22 @@ import org.apache.camel.main.Main;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import uk.safeguarding.interchange.audit.AuditApi;
+import uk.safeguarding.interchange.broker.DeliveryConsumers;
 import uk.safeguarding.interchange.broker.EmbeddedBroker;
+import uk.safeguarding.interchange.broker.JmsDeliveryQueue;
 import uk.safeguarding.interchange.broker.JmsRoutingQueue;
+import uk.safeguarding.interchange.canonical.CanonicalXml;
 import uk.safeguarding.interchange.config.GatewaySettings;
 import uk.safeguarding.interchange.config.StartupException;
+import uk.safeguarding.interchange.delivery.Deliveries;
+import uk.safeguarding.interchange.delivery.DeliveryApi;
+import uk.safeguarding.interchange.delivery.DeliveryRelay;
+import uk.safeguarding.interchange.delivery.GatewayMessages;
+import uk.safeguarding.interchange.delivery.Mailbox;
+import uk.safeguarding.interchange.delivery.MessageStatusService;
+import uk.safeguarding.interchange.directory.DirectoryException;
+import uk.safeguarding.interchange.directory.DirectoryHolder;
+import uk.safeguarding.interchange.directory.DirectoryReloader;
 import uk.safeguarding.interchange.health.HealthCheck;
 import uk.safeguarding.interchange.intake.Acceptance;
 import uk.safeguarding.interchange.intake.OutboxRelay;
@@ -44,7 +56,13 @@ import uk.safeguarding.interchange.ledger.LedgerAppender;
 import uk.safeguarding.interchange.ledger.LedgerCheckpoints;
 import uk.safeguarding.interchange.ledger.checkpoint.CheckpointSigner;
 import uk.safeguarding.interchange.ledger.checkpoint.NoteSigningKey;
+import uk.safeguarding.interchange.routing.JdbcMessageHistory;
+import uk.safeguarding.interchange.routing.PostcodeLookup;
+import uk.safeguarding.interchange.routing.PostcodeTables;
+import uk.safeguarding.interchange.routing.Router;
+import uk.safeguarding.interchange.routing.RoutingRules;
 import uk.safeguarding.interchange.server.AuthenticatedRequestProcessor;
+import uk.safeguarding.interchange.server.CallerIdentity;
 import uk.safeguarding.interchange.server.ClientAuthFailureListener;
 import uk.safeguarding.interchange.server.ClientCertificateFilter;
 import uk.safeguarding.interchange.server.ErrorResponses;
@@ -58,6 +76,7 @@ import uk.safeguarding.interchange.store.PayloadStore;
 import uk.safeguarding.interchange.store.RetentionPolicy;
 import uk.safeguarding.interchange.trust.CertificateValidator;
 import uk.safeguarding.interchange.trust.CrlStore;
+import uk.safeguarding.interchange.trust.Pem;
 import uk.safeguarding.interchange.trust.TrustAnchors;
 
 /**
@@ -98,6 +117,16 @@ public final class GatewayRuntime implements AutoCloseable {
     public static final String PAYLOAD_STORE = "payloadStore";
     /** Camel registry name of the {@link PayloadErasure} bean (crypto-shredding past retention). */
     public static final String PAYLOAD_ERASURE = "payloadErasure";
+    /** Camel registry name of the live, reloadable {@link DirectoryHolder} ({@code gateway.directory.file}). */
+    public static final String DIRECTORY = "directory";
+    /** Camel registry name of the {@link Router} (load an accepted message, commit its routing). */
+    public static final String ROUTER = "router";
+    /** Camel registry name of the {@link RoutingRules}. */
+    public static final String ROUTING_RULES = "routingRules";
+    /** Camel registry name of the {@link Mailbox} (mailbox delivery mode). */
+    public static final String MAILBOX = "mailbox";
+    /** Camel registry name of the {@link MessageStatusService} (per-recipient states for the sender). */
+    public static final String MESSAGE_STATUS = "messageStatus";
     /** Servlet name that camel-servlet consumers ({@code servlet:/path}) attach to; mounted at {@code /*}. */
     public static final String CAMEL_SERVLET = "CamelServlet";
 
@@ -111,6 +140,7 @@ public final class GatewayRuntime implements AutoCloseable {
     private HttpsServer https;
     private FhirContext fhirContext;
     private Rejections rejections;
+    private DeliveryConsumers deliveryConsumers;
 
     private GatewayRuntime(GatewaySettings settings) {
         this.settings = settings;
@@ -209,6 +239,7 @@ public final class GatewayRuntime implements AutoCloseable {
         main.bind(AUDIT_API, new AuditApi(database.dataSource(), ledger, checkpoints));
         main.bind(AUTHENTICATED_REQUEST, new AuthenticatedRequestProcessor());
         main.bind(OUTBOX_RELAY, new OutboxRelay(database.dataSource(), routingQueue, clock));
+        bindRoutingAndDelivery(main, ledger, clock, payloads);
         try {
             main.start();
         } catch (Exception e) {
@@ -217,10 +248,60 @@ public final class GatewayRuntime implements AutoCloseable {
         if (main.getCamelContext() == null || !main.getCamelContext().isStarted()) {
             throw new IllegalStateException("Camel failed to start (see the log above)");
         }
+        deliveryConsumers.attach(main.getCamelContext());
         log.info(
                 "Camel started with {} routes",
                 main.getCamelContext().getRoutes().size());
         return main;
+    }
+
+    /**
+     * The directory (reloadable), the postcode table, the routing rules and the mailbox delivery beans that
+     * routes/routing.yaml, routes/mailbox-*.yaml and routes/directory-reload.yaml wire.
+     */
+    private void bindRoutingAndDelivery(Main main, LedgerAppender ledger, Clock clock, PayloadStore payloads) {
+        Properties p = settings.properties();
+        DirectoryHolder directory;
+        PostcodeLookup postcodes;
+        byte[] gatewayCertificate;
+        try {
+            directory = new DirectoryHolder(Path.of(p.getProperty("gateway.directory.file", "config/directory.yaml")));
+            String ons = p.getProperty("gateway.postcode.ons.file", "").trim();
+            postcodes = ons.isEmpty()
+                    ? PostcodeTables.loadTable(
+                            Path.of(p.getProperty("gateway.postcode.table", "config/postcode-la.csv")))
+                    : PostcodeTables.loadOns(
+                            Path.of(ons),
+                            Path.of(p.getProperty("gateway.postcode.ons.mapping", "config/ons-la-codes.csv")));
+            gatewayCertificate = Pem.readCertificate(
+                            Path.of(p.getProperty("gateway.signing.certificate", "certs-dev/gateway-signing.crt.pem")))
+                    .getEncoded();
+        } catch (DirectoryException | IllegalArgumentException | java.io.UncheckedIOException e) {
+            throw new StartupException(e.getMessage());
+        } catch (java.security.cert.CertificateEncodingException e) {
+            throw new StartupException("Cannot read the gateway signing certificate: " + e.getMessage());
+        }
+        log.info("Postcode table loaded: {} entries", postcodes.size());
+        DataSource ds = database.dataSource();
+        CanonicalXml canonical = new CanonicalXml();
+        Deliveries deliveries = new Deliveries(ledger, clock, payloads);
+        DeliveryRelay relay = new DeliveryRelay(ds, deliveries, new JmsDeliveryQueue(broker.connectionFactory()));
+        GatewayMessages gatewayMessages = new GatewayMessages(canonical, gatewayCertificate, clock);
+        Mailbox mailbox = new Mailbox(ds, directory::current, deliveries, relay, gatewayMessages, ledger, clock);
+        MessageStatusService status = new MessageStatusService(ds, directory::current, deliveries, mailbox);
+        deliveryConsumers = new DeliveryConsumers(directory::current);
+        main.bind(DIRECTORY, directory);
+        main.bind("directoryReloader", new DirectoryReloader(directory));
+        main.bind(
+                ROUTER,
+                new Router(ds, directory::current, canonical, deliveries, relay, gatewayMessages, ledger, clock));
+        main.bind(ROUTING_RULES, new RoutingRules(postcodes, new JdbcMessageHistory(ds)));
+        main.bind("deliveryRelay", relay);
+        main.bind(MAILBOX, mailbox);
+        main.bind(MESSAGE_STATUS, status);
+        main.bind("deliveryApi", new DeliveryApi(mailbox, status));
+        main.bind("deliveryConsumers", deliveryConsumers);
+        main.bind("callerIdentity", new CallerIdentity());
     }
 
     private Map<String, BooleanSupplier> healthProbes() {

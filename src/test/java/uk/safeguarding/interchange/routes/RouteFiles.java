@@ -25,7 +25,18 @@ import org.apache.camel.support.ResourceHelper;
 import org.h2.jdbcx.JdbcDataSource;
 import uk.safeguarding.interchange.GatewayRuntime;
 import uk.safeguarding.interchange.audit.AuditApi;
+import uk.safeguarding.interchange.broker.DeliveryConsumers;
+import uk.safeguarding.interchange.broker.JmsDeliveryQueue;
 import uk.safeguarding.interchange.broker.JmsRoutingQueue;
+import uk.safeguarding.interchange.canonical.CanonicalXml;
+import uk.safeguarding.interchange.delivery.Deliveries;
+import uk.safeguarding.interchange.delivery.DeliveryApi;
+import uk.safeguarding.interchange.delivery.DeliveryRelay;
+import uk.safeguarding.interchange.delivery.GatewayMessages;
+import uk.safeguarding.interchange.delivery.Mailbox;
+import uk.safeguarding.interchange.delivery.MessageStatusService;
+import uk.safeguarding.interchange.directory.DirectoryHolder;
+import uk.safeguarding.interchange.directory.DirectoryReloader;
 import uk.safeguarding.interchange.health.HealthCheck;
 import uk.safeguarding.interchange.intake.Acceptance;
 import uk.safeguarding.interchange.intake.OutboxRelay;
@@ -35,7 +46,12 @@ import uk.safeguarding.interchange.ledger.LedgerAppender;
 import uk.safeguarding.interchange.ledger.LedgerCheckpoints;
 import uk.safeguarding.interchange.ledger.checkpoint.CheckpointSigner;
 import uk.safeguarding.interchange.ledger.checkpoint.NoteSigningKey;
+import uk.safeguarding.interchange.routing.JdbcMessageHistory;
+import uk.safeguarding.interchange.routing.PostcodeTables;
+import uk.safeguarding.interchange.routing.Router;
+import uk.safeguarding.interchange.routing.RoutingRules;
 import uk.safeguarding.interchange.server.AuthenticatedRequestProcessor;
+import uk.safeguarding.interchange.server.CallerIdentity;
 import uk.safeguarding.interchange.store.MasterKey;
 import uk.safeguarding.interchange.store.PayloadErasure;
 import uk.safeguarding.interchange.store.PayloadStore;
@@ -100,6 +116,7 @@ final class RouteFiles {
             beans.put(GatewayRuntime.AUTHENTICATED_REQUEST, new AuthenticatedRequestProcessor());
             beans.put(GatewayRuntime.REJECTIONS, new Rejections(ds, ledger));
             beans.put(GatewayRuntime.OUTBOX_RELAY, new OutboxRelay(ds, queue, Clock.systemUTC()));
+            bindRoutingAndDelivery(beans, ds, cf, ledger, payloads);
             beans.forEach(context.getRegistry()::bind);
             for (Path file : files) {
                 PluginHelper.getRoutesLoader(context)
@@ -108,6 +125,36 @@ final class RouteFiles {
             context.start();
             return context.getRoutes().size();
         }
+    }
+
+    private static void bindRoutingAndDelivery(
+            Map<String, Object> beans,
+            JdbcDataSource ds,
+            ActiveMQConnectionFactory cf,
+            LedgerAppender ledger,
+            PayloadStore payloads) {
+        Clock clock = Clock.systemUTC();
+        DirectoryHolder directory = new DirectoryHolder(Path.of("config/directory.yaml"));
+        Deliveries deliveries = new Deliveries(ledger, clock, payloads);
+        DeliveryRelay relay = new DeliveryRelay(ds, deliveries, new JmsDeliveryQueue(cf));
+        GatewayMessages messages = new GatewayMessages(new CanonicalXml(), new byte[] {1}, clock);
+        Mailbox mailbox = new Mailbox(ds, directory::current, deliveries, relay, messages, ledger, clock);
+        MessageStatusService status = new MessageStatusService(ds, directory::current, deliveries, mailbox);
+        beans.put(GatewayRuntime.DIRECTORY, directory);
+        beans.put("directoryReloader", new DirectoryReloader(directory));
+        beans.put(
+                GatewayRuntime.ROUTER,
+                new Router(ds, directory::current, new CanonicalXml(), deliveries, relay, messages, ledger, clock));
+        beans.put(
+                GatewayRuntime.ROUTING_RULES,
+                new RoutingRules(
+                        PostcodeTables.loadTable(Path.of("config/postcode-la.csv")), new JdbcMessageHistory(ds)));
+        beans.put("deliveryRelay", relay);
+        beans.put(GatewayRuntime.MAILBOX, mailbox);
+        beans.put(GatewayRuntime.MESSAGE_STATUS, status);
+        beans.put("deliveryApi", new DeliveryApi(mailbox, status));
+        beans.put("deliveryConsumers", new DeliveryConsumers(directory::current));
+        beans.put("callerIdentity", new CallerIdentity());
     }
 
     private static JsonSchema loadSchema() {

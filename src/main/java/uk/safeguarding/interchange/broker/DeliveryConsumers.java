@@ -1,0 +1,84 @@
+package uk.safeguarding.interchange.broker;
+
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.apache.camel.CamelContext;
+import org.apache.camel.builder.TemplatedRouteBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import uk.safeguarding.interchange.delivery.DeliveryQueue;
+import uk.safeguarding.interchange.directory.DeliveryMode;
+import uk.safeguarding.interchange.directory.Directory;
+import uk.safeguarding.interchange.directory.Organisation;
+import uk.safeguarding.interchange.directory.OrganisationKind;
+
+/**
+ * One consumer route per recipient queue, made from the route template {@value #TEMPLATE} in
+ * routes/mailbox-delivery.yaml for every organisation in the directory that can receive messages and uses the
+ * {@code mailbox} mode. {@link #sync()} adds routes for organisations that appeared since (after a directory reload);
+ * routes of removed organisations stay (their queued messages still reach the mailbox store). Push modes have no
+ * consumer yet: their messages wait on their queues. Thread-safe.
+ */
+public final class DeliveryConsumers {
+    /** The route template's id. */
+    public static final String TEMPLATE = "mailbox-delivery";
+
+    private static final Logger log = LoggerFactory.getLogger(DeliveryConsumers.class);
+    private static final Set<OrganisationKind> NEVER_RECEIVE =
+            Set.of(OrganisationKind.AUDITOR, OrganisationKind.GATEWAY, OrganisationKind.SYSTEM);
+
+    private final Supplier<Directory> directory;
+    private volatile CamelContext context;
+
+    public DeliveryConsumers(Supplier<Directory> directory) {
+        this.directory = Objects.requireNonNull(directory);
+    }
+
+    /** Starts consumers for the current directory; call once Camel (and the template) is started. */
+    public void attach(CamelContext context) {
+        this.context = Objects.requireNonNull(context);
+        sync();
+    }
+
+    /** Adds a consumer route for every receiving organisation that has none; returns how many it added. */
+    public synchronized int sync() {
+        CamelContext camel = context;
+        if (camel == null) {
+            return 0;
+        }
+        int added = 0;
+        for (Organisation org : directory.get().organisations()) {
+            if (NEVER_RECEIVE.contains(org.kind())) {
+                continue;
+            }
+            String queue = DeliveryQueue.queueName(org.id());
+            String routeId = "deliver-" + queue.substring(DeliveryQueue.PREFIX.length());
+            if (camel.getRoute(routeId) != null) {
+                continue;
+            }
+            if (org.delivery().mode() != DeliveryMode.MAILBOX) {
+                log.warn(
+                        "{} uses delivery mode {}, which has no consumer yet; its messages wait on {}",
+                        org.id(),
+                        org.delivery().mode().code(),
+                        queue);
+                continue;
+            }
+            try {
+                TemplatedRouteBuilder.builder(camel, TEMPLATE)
+                        .routeId(routeId)
+                        .parameter("queue", queue)
+                        .parameter("recipient", org.id())
+                        .add();
+                added++;
+            } catch (RuntimeException e) {
+                log.error("Cannot start the delivery consumer for {}: {}", org.id(), e.toString());
+            }
+        }
+        if (added > 0) {
+            log.info("Started {} mailbox delivery consumers", added);
+        }
+        return added;
+    }
+}

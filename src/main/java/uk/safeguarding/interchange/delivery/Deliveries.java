@@ -1,0 +1,262 @@
+package uk.safeguarding.interchange.delivery;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import uk.safeguarding.interchange.canonical.EventCode;
+import uk.safeguarding.interchange.ledger.LedgerAppender;
+import uk.safeguarding.interchange.ledger.NewLedgerEntry;
+import uk.safeguarding.interchange.store.PayloadStore;
+
+/**
+ * The {@code delivery} table: one row per (message, recipient) moving through {@link DeliveryState}. Every insert and
+ * every change of state appends its ledger entry through the caller's connection, so the two commit together.
+ * Methods take a connection that is not in auto-commit mode. Thread-safe (stateless apart from collaborators).
+ */
+public final class Deliveries {
+    /** The ledger actor for what the gateway does by itself (routing, queueing). */
+    public static final String GATEWAY_ACTOR = "gateway";
+
+    private final LedgerAppender ledger;
+    private final Clock clock;
+    private final PayloadStore payloads;
+
+    public Deliveries(LedgerAppender ledger, Clock clock, PayloadStore payloads) {
+        this.ledger = Objects.requireNonNull(ledger);
+        this.clock = Objects.requireNonNull(clock);
+        this.payloads = Objects.requireNonNull(payloads);
+    }
+
+    /** The payload store through which stored canonical documents are read and written (encrypted per message). */
+    public PayloadStore payloads() {
+        return payloads;
+    }
+
+    /** One delivery as stored. {@code outcome} is the decision code once in {@code OUTCOME}, else null. */
+    public record Row(
+            String trackingId,
+            String recipientId,
+            String role,
+            DeliveryState state,
+            String outcome,
+            int attempts,
+            String lastError,
+            Instant createdAt,
+            Instant updatedAt) {}
+
+    /**
+     * Inserts a {@code ROUTED} delivery and its {@code ROUTED} ledger entry, unless the (message, recipient) already
+     * has one (then nothing happens: routing is idempotent).
+     *
+     * @return true when a row was inserted
+     */
+    public boolean route(Connection connection, String trackingId, String recipientId, String role, EventCode event)
+            throws SQLException {
+        if (find(connection, trackingId, recipientId).isPresent()) {
+            return false;
+        }
+        Instant now = now();
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO delivery (tracking_id, recipient_id, role, state, created_at, updated_at)"
+                        + " VALUES (?,?,?,?,?,?)")) {
+            insert.setString(1, trackingId);
+            insert.setString(2, recipientId);
+            insert.setString(3, role);
+            insert.setString(4, DeliveryState.ROUTED.name());
+            insert.setTimestamp(5, Timestamp.from(now));
+            insert.setTimestamp(6, Timestamp.from(now));
+            insert.executeUpdate();
+        }
+        ledger.append(
+                connection,
+                new NewLedgerEntry(
+                        DeliveryState.ROUTED.name(),
+                        trackingId,
+                        null,
+                        GATEWAY_ACTOR,
+                        recipientId,
+                        event.code(),
+                        null,
+                        null));
+        return true;
+    }
+
+    /**
+     * Moves a delivery to {@code to} if the transition table allows it, with its ledger entry ({@code OUTCOME(code)}
+     * for outcomes). The row is locked for the rest of the caller's transaction.
+     *
+     * @param outcome the decision code for {@link DeliveryState#OUTCOME}, else null
+     * @param errorCode the error code for a failure, else null
+     * @return the state before, or empty when there is no such delivery or the transition is not allowed
+     */
+    public Optional<DeliveryState> move(
+            Connection connection,
+            String trackingId,
+            String recipientId,
+            DeliveryState to,
+            String outcome,
+            String errorCode,
+            String actor,
+            EventCode event)
+            throws SQLException {
+        Optional<Row> row = lock(connection, trackingId, recipientId);
+        if (row.isEmpty() || !row.get().state().canMoveTo(to)) {
+            return Optional.empty();
+        }
+        try (PreparedStatement update = connection.prepareStatement(
+                "UPDATE delivery SET state = ?, outcome = COALESCE(?, outcome), last_error = COALESCE(?, last_error),"
+                        + " updated_at = ? WHERE tracking_id = ? AND recipient_id = ?")) {
+            update.setString(1, to.name());
+            update.setString(2, outcome);
+            update.setString(3, errorCode);
+            update.setTimestamp(4, Timestamp.from(now()));
+            update.setString(5, trackingId);
+            update.setString(6, recipientId);
+            update.executeUpdate();
+        }
+        String ledgerEvent = to == DeliveryState.OUTCOME ? "OUTCOME(" + outcome + ")" : to.name();
+        ledger.append(
+                connection,
+                new NewLedgerEntry(ledgerEvent, trackingId, null, actor, recipientId, event.code(), null, errorCode));
+        return Optional.of(row.get().state());
+    }
+
+    /** The delivery of one message to one recipient. */
+    public Optional<Row> find(Connection connection, String trackingId, String recipientId) throws SQLException {
+        return select(connection, trackingId, recipientId, false);
+    }
+
+    private Optional<Row> lock(Connection connection, String trackingId, String recipientId) throws SQLException {
+        return select(connection, trackingId, recipientId, true);
+    }
+
+    private static Optional<Row> select(Connection connection, String trackingId, String recipientId, boolean lock)
+            throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement(
+                "SELECT * FROM delivery WHERE tracking_id = ? AND recipient_id = ?" + (lock ? " FOR UPDATE" : ""))) {
+            query.setString(1, trackingId);
+            query.setString(2, recipientId);
+            try (ResultSet rs = query.executeQuery()) {
+                return rs.next() ? Optional.of(row(rs)) : Optional.empty();
+            }
+        }
+    }
+
+    /** Every delivery of a message, in the order they were routed. */
+    public List<Row> of(Connection connection, String trackingId) throws SQLException {
+        List<Row> rows = new ArrayList<>();
+        try (PreparedStatement query = connection.prepareStatement(
+                "SELECT * FROM delivery WHERE tracking_id = ? ORDER BY created_at, recipient_id")) {
+            query.setString(1, trackingId);
+            try (ResultSet rs = query.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(row(rs));
+                }
+            }
+        }
+        return rows;
+    }
+
+    /**
+     * Stores a gateway-originated message (derived or notice) already routed to its one recipient: the message row,
+     * its {@code ACCEPTED} ledger entry (actor {@code gateway}) and its {@code ROUTED} delivery. The caller publishes
+     * it to the recipient's queue after commit.
+     *
+     * @param derivedFrom the tracking id it was made from (derived messages), else null
+     */
+    public void storeGatewayMessage(
+            Connection connection,
+            String trackingId,
+            String senderId,
+            EventCode event,
+            String binding,
+            String priority,
+            byte[] canonicalXml,
+            String recipientId,
+            String derivedFrom)
+            throws SQLException {
+        Instant now = now();
+        String sha = HexFormat.of().formatHex(GatewayMessages.sha256(canonicalXml));
+        String senderMessageId = (derivedFrom != null ? "gateway-derived-" : "gateway-") + trackingId;
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO message (tracking_id, sender_id, sender_message_id, content_sha256, event, received_at,"
+                        + " canonical_xml, binding, submitted_by, priority, derived_from, routed_at)"
+                        + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)")) {
+            insert.setString(1, trackingId);
+            insert.setString(2, senderId);
+            insert.setString(3, senderMessageId);
+            insert.setString(4, sha);
+            insert.setString(5, event.code());
+            insert.setTimestamp(6, Timestamp.from(now));
+            PayloadStore.PayloadKey key = payloads.newKey(trackingId);
+            insert.setBytes(7, key.encrypt(PayloadStore.CANONICAL_XML, canonicalXml));
+            insert.setString(8, binding);
+            insert.setString(9, GatewayMessages.GATEWAY_ID);
+            insert.setString(10, priority);
+            insert.setString(11, derivedFrom);
+            insert.setTimestamp(12, Timestamp.from(now));
+            insert.executeUpdate();
+            payloads.save(connection, key, event.code(), now);
+        }
+        ledger.append(
+                connection,
+                new NewLedgerEntry(
+                        "ACCEPTED", trackingId, senderMessageId, GATEWAY_ACTOR, senderId, event.code(), sha, null));
+        route(connection, trackingId, recipientId, "primary", event);
+    }
+
+    /** Records that the (message, recipient) is on the recipient's queue. */
+    public void markQueued(Connection connection, String trackingId, String recipientId) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement(
+                "UPDATE delivery SET queued_at = ?, attempts = attempts + 1 WHERE tracking_id = ? AND recipient_id = ?"
+                        + " AND queued_at IS NULL")) {
+            update.setTimestamp(1, Timestamp.from(now()));
+            update.setString(2, trackingId);
+            update.setString(3, recipientId);
+            update.executeUpdate();
+        }
+    }
+
+    /** Deliveries not yet on their recipient's queue, oldest first. */
+    public List<String[]> unqueued(Connection connection, int limit) throws SQLException {
+        List<String[]> pending = new ArrayList<>();
+        try (PreparedStatement query = connection.prepareStatement(
+                "SELECT tracking_id, recipient_id FROM delivery WHERE queued_at IS NULL AND state = 'ROUTED'"
+                        + " ORDER BY created_at FETCH FIRST ? ROWS ONLY")) {
+            query.setInt(1, limit);
+            try (ResultSet rs = query.executeQuery()) {
+                while (rs.next()) {
+                    pending.add(new String[] {rs.getString(1), rs.getString(2)});
+                }
+            }
+        }
+        return pending;
+    }
+
+    private static Row row(ResultSet rs) throws SQLException {
+        return new Row(
+                rs.getString("tracking_id"),
+                rs.getString("recipient_id"),
+                rs.getString("role"),
+                DeliveryState.valueOf(rs.getString("state")),
+                rs.getString("outcome"),
+                rs.getInt("attempts"),
+                rs.getString("last_error"),
+                rs.getTimestamp("created_at").toInstant(),
+                rs.getTimestamp("updated_at").toInstant());
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    }
+}

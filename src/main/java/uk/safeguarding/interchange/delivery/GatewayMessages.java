@@ -1,0 +1,156 @@
+package uk.safeguarding.interchange.delivery;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Objects;
+import uk.safeguarding.interchange.canonical.CanonicalXml;
+import uk.safeguarding.interchange.canonical.EventCode;
+import uk.safeguarding.interchange.canonical.xml.Content;
+import uk.safeguarding.interchange.canonical.xml.Envelope;
+import uk.safeguarding.interchange.canonical.xml.GatewayNotice;
+import uk.safeguarding.interchange.canonical.xml.Identifier;
+import uk.safeguarding.interchange.canonical.xml.InterchangeMessage;
+import uk.safeguarding.interchange.canonical.xml.OrganisationRef;
+import uk.safeguarding.interchange.canonical.xml.Recipient;
+import uk.safeguarding.interchange.canonical.xml.RecipientRole;
+import uk.safeguarding.interchange.canonical.xml.Sender;
+import uk.safeguarding.interchange.canonical.xml.SignatureAlgorithm;
+import uk.safeguarding.interchange.canonical.xml.SignatureEvidence;
+
+/**
+ * Builds the canonical messages the gateway originates: derived messages (a minimised Operation Encompass
+ * notification made from a police notification) and notices (delivery receipts, non-delivery reports).
+ *
+ * <p>Their signature evidence names the gateway's signing certificate; {@code signedDigest} is the SHA-256 of the
+ * canonical document written with a digest of 32 zero bytes, so anyone holding the document can recompute it. (The
+ * outbound bindings sign what they send; the evidence records what the gateway vouched for.) Thread-safe.
+ */
+public final class GatewayMessages {
+    /** The gateway's organisation id (decision 0001). */
+    public static final String GATEWAY_ID = "urn:interchange:gateway:national";
+
+    private final CanonicalXml canonical;
+    private final byte[] signerCertificate;
+    private final Clock clock;
+
+    /** @param signerCertificate DER of the gateway's message-signing certificate */
+    public GatewayMessages(CanonicalXml canonical, byte[] signerCertificate, Clock clock) {
+        this.canonical = Objects.requireNonNull(canonical);
+        this.signerCertificate = signerCertificate.clone();
+        this.clock = Objects.requireNonNull(clock);
+    }
+
+    /**
+     * A new message made from {@code original}: same sender, priority and binding, its own tracking id, one primary
+     * recipient, no correlation in the document (the link is kept in the store) and only {@code content}.
+     */
+    public InterchangeMessage derived(
+            InterchangeMessage original, String trackingId, EventCode event, String recipientId, Content content) {
+        Envelope source = original.getEnvelope();
+        Envelope envelope = new Envelope();
+        envelope.setTrackingId(trackingId);
+        envelope.setSenderMessageId("gateway-derived-" + trackingId);
+        envelope.setEvent(uk.safeguarding.interchange.canonical.xml.EventCode.fromValue(event.code()));
+        envelope.setBinding(source.getBinding());
+        envelope.setReceivedAt(now());
+        envelope.setPriority(source.getPriority());
+        Sender sender = new Sender();
+        sender.setOrgId(source.getSender().getOrgId());
+        sender.setIdentifier(source.getSender().getIdentifier());
+        sender.setName(source.getSender().getName());
+        envelope.setSender(sender);
+        envelope.setSubmittedBy(gatewayRef());
+        envelope.getRecipient().add(recipient(recipientId, RecipientRole.PRIMARY));
+        InterchangeMessage message = new InterchangeMessage();
+        message.setEnvelope(envelope);
+        message.setContent(content);
+        return message;
+    }
+
+    /**
+     * A gateway notice ({@code delivery-receipt} or {@code non-delivery-report}) to {@code to} about the message
+     * {@code concerns}.
+     */
+    public InterchangeMessage notice(
+            EventCode event,
+            String trackingId,
+            String to,
+            uk.safeguarding.interchange.canonical.xml.Binding binding,
+            GatewayNotice notice) {
+        Envelope envelope = new Envelope();
+        envelope.setTrackingId(trackingId);
+        envelope.setSenderMessageId("gateway-" + trackingId);
+        envelope.setEvent(uk.safeguarding.interchange.canonical.xml.EventCode.fromValue(event.code()));
+        envelope.setBinding(binding);
+        envelope.setReceivedAt(now());
+        Sender sender = new Sender();
+        sender.setOrgId(GATEWAY_ID);
+        Identifier identifier = new Identifier();
+        identifier.setSystem("urn:interchange:system-id");
+        identifier.setValue("national");
+        sender.setIdentifier(identifier);
+        sender.setName("Safeguarding Interchange Gateway");
+        envelope.setSender(sender);
+        envelope.getRecipient().add(recipient(to, RecipientRole.PRIMARY));
+        Content content = new Content();
+        switch (event) {
+            case DELIVERY_RECEIPT -> content.setDeliveryReceipt(notice);
+            case NON_DELIVERY_REPORT -> content.setNonDeliveryReport(notice);
+            case ESCALATION -> content.setEscalation(notice);
+            default -> throw new IllegalArgumentException(event.code() + " is not a gateway notice");
+        }
+        InterchangeMessage message = new InterchangeMessage();
+        message.setEnvelope(envelope);
+        message.setContent(content);
+        return message;
+    }
+
+    /** Adds the gateway's signature evidence and writes the document (validated against the canonical schema). */
+    public byte[] seal(InterchangeMessage message) {
+        SignatureEvidence evidence = new SignatureEvidence();
+        evidence.setSignerCertificate(signerCertificate);
+        evidence.setSignerOrgId(GATEWAY_ID);
+        evidence.setAlgorithm(SignatureAlgorithm.RS_256);
+        evidence.setSignedDigest(new byte[32]);
+        evidence.setSigningTime(now());
+        message.getEnvelope().setSignature(evidence);
+        byte[] unsealed = canonical.marshal(message);
+        evidence.setSignedDigest(sha256(unsealed));
+        return canonical.marshal(message);
+    }
+
+    public static OrganisationRef gatewayRef() {
+        OrganisationRef ref = new OrganisationRef();
+        ref.setOrgId(GATEWAY_ID);
+        ref.setName("Safeguarding Interchange Gateway");
+        return ref;
+    }
+
+    public static Recipient recipient(String orgId, RecipientRole role) {
+        Recipient recipient = new Recipient();
+        recipient.setOrgId(orgId);
+        recipient.setRole(role);
+        return recipient;
+    }
+
+    public static OrganisationRef ref(String orgId) {
+        OrganisationRef ref = new OrganisationRef();
+        ref.setOrgId(orgId);
+        return ref;
+    }
+
+    static byte[] sha256(byte[] bytes) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(bytes);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    }
+}

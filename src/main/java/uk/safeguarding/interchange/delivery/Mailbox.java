@@ -1,0 +1,322 @@
+package uk.safeguarding.interchange.delivery;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Supplier;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import uk.safeguarding.interchange.canonical.EventCode;
+import uk.safeguarding.interchange.canonical.xml.Binding;
+import uk.safeguarding.interchange.canonical.xml.GatewayNotice;
+import uk.safeguarding.interchange.canonical.xml.InterchangeMessage;
+import uk.safeguarding.interchange.directory.Directory;
+import uk.safeguarding.interchange.directory.OrganisationKind;
+import uk.safeguarding.interchange.error.ErrorCode;
+import uk.safeguarding.interchange.error.GatewayException;
+import uk.safeguarding.interchange.ledger.LedgerAppender;
+import uk.safeguarding.interchange.ledger.NewLedgerEntry;
+import uk.safeguarding.interchange.store.PayloadStore;
+
+/**
+ * The {@code mailbox} delivery mode (spec §9, as in NHS MESH): the per-recipient queue consumer {@link #store stores}
+ * each message once; the recipient {@link #list lists}, {@link #fetch fetches} and {@link #acknowledge acknowledges}
+ * it. Acknowledging moves the delivery to {@code DELIVERED} and sends the original sender a {@code delivery-receipt}
+ * (for messages the gateway did not originate), in one transaction.
+ *
+ * <p>Every caller sees only its own mailbox and those of organisations it acts for; anything else is refused with
+ * AUTH-006 and recorded in the ledger, whether or not the message exists (no probing). Thread-safe.
+ */
+public final class Mailbox {
+    private static final Logger log = LoggerFactory.getLogger(Mailbox.class);
+
+    private final DataSource dataSource;
+    private final Supplier<Directory> directory;
+    private final Deliveries deliveries;
+    private final DeliveryRelay relay;
+    private final GatewayMessages gatewayMessages;
+    private final LedgerAppender ledger;
+    private final Clock clock;
+
+    public Mailbox(
+            DataSource dataSource,
+            Supplier<Directory> directory,
+            Deliveries deliveries,
+            DeliveryRelay relay,
+            GatewayMessages gatewayMessages,
+            LedgerAppender ledger,
+            Clock clock) {
+        this.dataSource = Objects.requireNonNull(dataSource);
+        this.directory = Objects.requireNonNull(directory);
+        this.deliveries = Objects.requireNonNull(deliveries);
+        this.relay = Objects.requireNonNull(relay);
+        this.gatewayMessages = Objects.requireNonNull(gatewayMessages);
+        this.ledger = Objects.requireNonNull(ledger);
+        this.clock = Objects.requireNonNull(clock);
+    }
+
+    /** The result of an acknowledgement: the delivery's state afterwards and the receipt sent, if any. */
+    public record Acknowledged(String trackingId, String recipient, DeliveryState state, Optional<String> receipt) {}
+
+    /**
+     * Puts the message in the recipient's mailbox, once: a second call for the same (message, recipient) — a
+     * redelivered queue message — changes nothing. A delivery that was withdrawn before it arrived is not stored.
+     *
+     * @return true when the message was stored now
+     * @throws IllegalStateException when no such delivery was routed (the queue message is then dead-lettered)
+     */
+    public boolean store(String trackingId, String recipientId) throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                Deliveries.Row row = deliveries
+                        .find(connection, trackingId, recipientId)
+                        .orElseThrow(() -> new IllegalStateException(
+                                "No delivery of " + trackingId + " to " + recipientId + " was routed"));
+                if (row.state() == DeliveryState.WITHDRAWN || exists(connection, trackingId, recipientId)) {
+                    connection.rollback();
+                    return false;
+                }
+                try (PreparedStatement insert = connection.prepareStatement(
+                        "INSERT INTO mailbox (tracking_id, recipient_id, available_at) VALUES (?,?,?)")) {
+                    insert.setString(1, trackingId);
+                    insert.setString(2, recipientId);
+                    insert.setTimestamp(3, Timestamp.from(now()));
+                    insert.executeUpdate();
+                }
+                connection.commit();
+                return true;
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+        }
+    }
+
+    /** Unacknowledged messages in the caller's mailboxes, oldest first. */
+    public List<MailboxEntry> list(String callerId) {
+        Set<String> owners = owners(callerId, null);
+        String placeholders = String.join(",", Collections.nCopies(owners.size(), "?"));
+        List<MailboxEntry> entries = new ArrayList<>();
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement query = connection.prepareStatement(
+                        "SELECT m.tracking_id, b.recipient_id, m.event, m.sender_id, m.priority, m.received_at,"
+                                + " b.acknowledged_at FROM mailbox b JOIN message m ON m.tracking_id = b.tracking_id"
+                                + " WHERE b.recipient_id IN (" + placeholders + ") AND b.acknowledged_at IS NULL"
+                                + " ORDER BY b.available_at, m.tracking_id")) {
+            int i = 1;
+            for (String owner : owners) {
+                query.setString(i++, owner);
+            }
+            try (ResultSet rs = query.executeQuery()) {
+                while (rs.next()) {
+                    entries.add(new MailboxEntry(
+                            rs.getString(1),
+                            rs.getString(2),
+                            rs.getString(3),
+                            rs.getString(4),
+                            rs.getString(5),
+                            rs.getTimestamp(6).toInstant(),
+                            rs.getTimestamp(7) != null));
+                }
+            }
+        } catch (SQLException e) {
+            throw unavailable(e);
+        }
+        return entries;
+    }
+
+    /**
+     * The canonical document of a message in one of the caller's mailboxes.
+     *
+     * @throws GatewayException AUTH-006 when it is in none of them (or does not exist)
+     */
+    public byte[] fetch(String callerId, String trackingId) {
+        Set<String> owners = owners(callerId, trackingId);
+        try (Connection connection = dataSource.getConnection()) {
+            if (ownerHolding(connection, owners, trackingId).isEmpty()) {
+                throw refused(callerId, trackingId);
+            }
+            return deliveries
+                    .payloads()
+                    .read(connection, trackingId, PayloadStore.CANONICAL_XML)
+                    .orElseThrow(() -> new GatewayException(
+                            ErrorCode.SCHEMA_UNKNOWN_OPERATION,
+                            "The message's content was erased at the end of its retention period."));
+        } catch (SQLException e) {
+            throw unavailable(e);
+        }
+    }
+
+    /**
+     * Acknowledges a message in one of the caller's mailboxes: {@code DELIVERED} with its ledger entry, and a
+     * {@code delivery-receipt} to the sender. Acknowledging again changes nothing and sends no second receipt.
+     *
+     * @throws GatewayException AUTH-006 when it is in none of the caller's mailboxes
+     */
+    public Acknowledged acknowledge(String callerId, String trackingId) {
+        Set<String> owners = owners(callerId, trackingId);
+        List<DeliveryRelay.Pending> toQueue = new ArrayList<>();
+        Acknowledged result;
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                Optional<String> owner = ownerHolding(connection, owners, trackingId);
+                if (owner.isEmpty()) {
+                    connection.rollback();
+                    throw refused(callerId, trackingId);
+                }
+                result = acknowledge(connection, callerId, owner.get(), trackingId, toQueue);
+                connection.commit();
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw unavailable(e);
+        }
+        relay.publish(toQueue);
+        return result;
+    }
+
+    private Acknowledged acknowledge(
+            Connection connection,
+            String callerId,
+            String recipient,
+            String trackingId,
+            List<DeliveryRelay.Pending> toQueue)
+            throws SQLException {
+        try (PreparedStatement lock = connection.prepareStatement(
+                "SELECT acknowledged_at FROM mailbox WHERE tracking_id = ? AND recipient_id = ? FOR UPDATE")) {
+            lock.setString(1, trackingId);
+            lock.setString(2, recipient);
+            try (ResultSet rs = lock.executeQuery()) {
+                rs.next();
+                if (rs.getTimestamp(1) != null) {
+                    DeliveryState state = deliveries
+                            .find(connection, trackingId, recipient)
+                            .orElseThrow()
+                            .state();
+                    return new Acknowledged(trackingId, recipient, state, Optional.empty());
+                }
+            }
+        }
+        try (PreparedStatement update = connection.prepareStatement(
+                "UPDATE mailbox SET acknowledged_at = ? WHERE tracking_id = ? AND recipient_id = ?")) {
+            update.setTimestamp(1, Timestamp.from(now()));
+            update.setString(2, trackingId);
+            update.setString(3, recipient);
+            update.executeUpdate();
+        }
+        StoredMessage message = StoredMessage.load(connection, trackingId);
+        Optional<DeliveryState> before = deliveries.move(
+                connection, trackingId, recipient, DeliveryState.DELIVERED, null, null, callerId, message.event());
+        DeliveryState state =
+                deliveries.find(connection, trackingId, recipient).orElseThrow().state();
+        if (before.isEmpty() || OrganisationKind.GATEWAY_ORIGINATED.contains(message.event())) {
+            return new Acknowledged(trackingId, recipient, state, Optional.empty());
+        }
+        GatewayNotice notice = new GatewayNotice();
+        notice.setConcernsTrackingId(trackingId);
+        notice.setConcernsSenderMessageId(message.senderMessageId());
+        notice.setConcernsEvent(uk.safeguarding.interchange.canonical.xml.EventCode.fromValue(
+                message.event().code()));
+        notice.setRecipient(GatewayMessages.ref(recipient));
+        notice.setState(uk.safeguarding.interchange.canonical.xml.DeliveryState.DELIVERED);
+        notice.setAt(now());
+        String receiptId = UUID.randomUUID().toString();
+        InterchangeMessage receipt = gatewayMessages.notice(
+                EventCode.DELIVERY_RECEIPT,
+                receiptId,
+                message.senderId(),
+                Binding.fromValue(message.binding()),
+                notice);
+        deliveries.storeGatewayMessage(
+                connection,
+                receiptId,
+                GatewayMessages.GATEWAY_ID,
+                EventCode.DELIVERY_RECEIPT,
+                message.binding(),
+                null,
+                gatewayMessages.seal(receipt),
+                message.senderId(),
+                null);
+        toQueue.add(new DeliveryRelay.Pending(receiptId, message.senderId()));
+        return new Acknowledged(trackingId, recipient, state, Optional.of(receiptId));
+    }
+
+    private Set<String> owners(String callerId, String trackingId) {
+        try {
+            return Access.mailboxesOf(directory.get(), callerId);
+        } catch (GatewayException e) {
+            recordRefusal(callerId, trackingId, e.errorCode());
+            throw e;
+        }
+    }
+
+    private static boolean exists(Connection connection, String trackingId, String recipientId) throws SQLException {
+        try (PreparedStatement query =
+                connection.prepareStatement("SELECT 1 FROM mailbox WHERE tracking_id = ? AND recipient_id = ?")) {
+            query.setString(1, trackingId);
+            query.setString(2, recipientId);
+            try (ResultSet rs = query.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    private static Optional<String> ownerHolding(Connection connection, Set<String> owners, String trackingId)
+            throws SQLException {
+        for (String owner : owners) {
+            if (exists(connection, trackingId, owner)) {
+                return Optional.of(owner);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private GatewayException refused(String callerId, String trackingId) {
+        recordRefusal(callerId, trackingId, ErrorCode.AUTH_NOT_PERMITTED);
+        return new GatewayException(
+                ErrorCode.AUTH_NOT_PERMITTED, "The message is not in a mailbox the calling system may read.");
+    }
+
+    /** A refused read is a ledger entry of its own (its own transaction), with ids and the code only. */
+    void recordRefusal(String callerId, String trackingId, ErrorCode code) {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                ledger.append(
+                        connection,
+                        new NewLedgerEntry("REJECTED", trackingId, null, callerId, null, null, null, code.code()));
+                connection.commit();
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            log.error("Could not record a {} refusal in the ledger", code.code(), e);
+        }
+    }
+
+    private static GatewayException unavailable(SQLException e) {
+        return new GatewayException(ErrorCode.SYS_UNAVAILABLE, "The message store is unavailable.", e);
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    }
+}

@@ -1,0 +1,282 @@
+package uk.safeguarding.interchange.routing;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.function.Supplier;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import uk.safeguarding.interchange.canonical.CanonicalXml;
+import uk.safeguarding.interchange.canonical.EventCode;
+import uk.safeguarding.interchange.canonical.xml.Binding;
+import uk.safeguarding.interchange.canonical.xml.GatewayNotice;
+import uk.safeguarding.interchange.canonical.xml.InterchangeMessage;
+import uk.safeguarding.interchange.canonical.xml.OutcomeDecision;
+import uk.safeguarding.interchange.canonical.xml.RecipientRole;
+import uk.safeguarding.interchange.delivery.Deliveries;
+import uk.safeguarding.interchange.delivery.DeliveryRelay;
+import uk.safeguarding.interchange.delivery.DeliveryState;
+import uk.safeguarding.interchange.delivery.GatewayMessages;
+import uk.safeguarding.interchange.directory.Directory;
+import uk.safeguarding.interchange.ledger.LedgerAppender;
+import uk.safeguarding.interchange.ledger.NewLedgerEntry;
+import uk.safeguarding.interchange.store.PayloadStore;
+
+/**
+ * Loads an accepted message for routing ({@link #load}) and commits the routing decision ({@link #commit}) in one
+ * transaction: a {@code ROUTED} delivery and ledger entry per recipient, derived messages, re-routes, the states a
+ * follow-up changes (outcome, withdrawal), or — when routing failed — a {@code ROUTING_FAILED} ledger entry and a
+ * {@code non-delivery-report} to the sender. After commit the deliveries are put on the recipients' queues.
+ *
+ * <p>Exactly once: the message row is locked and marked routed in the same transaction, so a redelivered routing
+ * message (or a second gateway instance) commits nothing new; publishing is idempotent by the broker's duplicate
+ * detection. Thread-safe.
+ */
+public final class Router {
+    private static final Logger log = LoggerFactory.getLogger(Router.class);
+
+    private final DataSource dataSource;
+    private final Supplier<Directory> directory;
+    private final CanonicalXml canonical;
+    private final Deliveries deliveries;
+    private final DeliveryRelay relay;
+    private final GatewayMessages gatewayMessages;
+    private final LedgerAppender ledger;
+    private final Clock clock;
+
+    public Router(
+            DataSource dataSource,
+            Supplier<Directory> directory,
+            CanonicalXml canonical,
+            Deliveries deliveries,
+            DeliveryRelay relay,
+            GatewayMessages gatewayMessages,
+            LedgerAppender ledger,
+            Clock clock) {
+        this.dataSource = Objects.requireNonNull(dataSource);
+        this.directory = Objects.requireNonNull(directory);
+        this.canonical = Objects.requireNonNull(canonical);
+        this.deliveries = Objects.requireNonNull(deliveries);
+        this.relay = Objects.requireNonNull(relay);
+        this.gatewayMessages = Objects.requireNonNull(gatewayMessages);
+        this.ledger = Objects.requireNonNull(ledger);
+        this.clock = Objects.requireNonNull(clock);
+    }
+
+    /**
+     * The accepted message with this tracking id, as a fresh plan against the current directory.
+     *
+     * @throws IllegalStateException when no such message is stored (the routing message is then redelivered and
+     *     finally dead-lettered for an operator)
+     */
+    public RoutingPlan load(String trackingId) throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            byte[] document = deliveries
+                    .payloads()
+                    .read(connection, trackingId.strip(), PayloadStore.CANONICAL_XML)
+                    .orElseThrow(() -> new IllegalStateException(
+                            "No stored (or no longer readable) message has tracking id " + trackingId));
+            InterchangeMessage message = canonical.unmarshal(document);
+            return RoutingPlan.start(trackingId.strip(), message, directory.get());
+        }
+    }
+
+    /** Commits the plan (see the type's documentation); returns how many deliveries it queued. */
+    public int commit(RoutingPlan plan) throws SQLException {
+        List<DeliveryRelay.Pending> toQueue = new ArrayList<>();
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                if (!lockUnrouted(connection, plan.trackingId())) {
+                    connection.rollback();
+                    log.info("Message {} was already routed; nothing to do", plan.trackingId());
+                    return 0;
+                }
+                if (plan.failed()) {
+                    recordFailure(connection, plan, toQueue);
+                } else {
+                    recordRoutes(connection, plan, toQueue);
+                }
+                markRouted(connection, plan);
+                connection.commit();
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+        }
+        relay.publish(toQueue);
+        return toQueue.size();
+    }
+
+    private void recordRoutes(Connection connection, RoutingPlan plan, List<DeliveryRelay.Pending> toQueue)
+            throws SQLException {
+        EventCode event = plan.event();
+        // The stored document shows whom routing chose (the canonical envelope's recipient list).
+        InterchangeMessage message = plan.message();
+        message.getEnvelope().getRecipient().clear();
+        for (PlannedRecipient r : plan.recipients()) {
+            message.getEnvelope()
+                    .getRecipient()
+                    .add(GatewayMessages.recipient(r.orgId(), r.copy() ? RecipientRole.COPY : RecipientRole.PRIMARY));
+        }
+        try (PreparedStatement update =
+                connection.prepareStatement("UPDATE message SET canonical_xml = ? WHERE tracking_id = ?")) {
+            PayloadStore.PayloadKey key = deliveries
+                    .payloads()
+                    .key(connection, plan.trackingId())
+                    .orElseThrow(() -> new IllegalStateException("The message's payload key was erased"));
+            update.setBytes(1, key.encrypt(PayloadStore.CANONICAL_XML, canonical.marshal(message)));
+            update.setString(2, plan.trackingId());
+            update.executeUpdate();
+        }
+        for (PlannedRecipient r : plan.recipients()) {
+            if (deliveries.route(connection, plan.trackingId(), r.orgId(), r.role(), event)) {
+                toQueue.add(new DeliveryRelay.Pending(plan.trackingId(), r.orgId()));
+            }
+        }
+        for (DerivedMessage derived : plan.derived()) {
+            String trackingId = UUID.randomUUID().toString();
+            InterchangeMessage made = gatewayMessages.derived(
+                    message, trackingId, derived.event(), derived.recipientId(), derived.content());
+            deliveries.storeGatewayMessage(
+                    connection,
+                    trackingId,
+                    plan.senderId(),
+                    derived.event(),
+                    message.getEnvelope().getBinding().value(),
+                    priorityOf(message),
+                    gatewayMessages.seal(made),
+                    derived.recipientId(),
+                    plan.trackingId());
+            toQueue.add(new DeliveryRelay.Pending(trackingId, derived.recipientId()));
+        }
+        if (plan.follows().isPresent()) {
+            PriorMessage prior = plan.follows().get();
+            for (PlannedRecipient r : plan.reroutes()) {
+                if (deliveries.route(connection, prior.trackingId(), r.orgId(), r.role(), prior.event())) {
+                    toQueue.add(new DeliveryRelay.Pending(prior.trackingId(), r.orgId()));
+                }
+            }
+            if (event == EventCode.REFERRAL_OUTCOME) {
+                deliveries.move(
+                        connection,
+                        prior.trackingId(),
+                        plan.senderId(),
+                        DeliveryState.OUTCOME,
+                        decisionCode(message.getContent().getReferralOutcome().getDecision()),
+                        null,
+                        plan.senderId(),
+                        prior.event());
+            }
+            if (event == EventCode.REFERRAL_WITHDRAWAL) {
+                for (PlannedRecipient r : prior.recipients()) {
+                    deliveries.move(
+                            connection,
+                            prior.trackingId(),
+                            r.orgId(),
+                            DeliveryState.WITHDRAWN,
+                            null,
+                            null,
+                            plan.senderId(),
+                            prior.event());
+                }
+            }
+        }
+    }
+
+    private void recordFailure(Connection connection, RoutingPlan plan, List<DeliveryRelay.Pending> toQueue)
+            throws SQLException {
+        RoutingProblem problem = plan.problem().orElseThrow();
+        InterchangeMessage message = plan.message();
+        ledger.append(
+                connection,
+                new NewLedgerEntry(
+                        "ROUTING_FAILED",
+                        plan.trackingId(),
+                        message.getEnvelope().getSenderMessageId(),
+                        Deliveries.GATEWAY_ACTOR,
+                        plan.senderId(),
+                        plan.eventCode(),
+                        null,
+                        problem.code().code()));
+        GatewayNotice notice = new GatewayNotice();
+        notice.setConcernsTrackingId(plan.trackingId());
+        notice.setConcernsSenderMessageId(message.getEnvelope().getSenderMessageId());
+        notice.setConcernsEvent(message.getEnvelope().getEvent());
+        notice.setState(uk.safeguarding.interchange.canonical.xml.DeliveryState.DELIVERY_FAILED);
+        notice.setAt(now());
+        notice.setErrorCode(problem.code().code());
+        notice.setReason(problem.reason());
+        String trackingId = UUID.randomUUID().toString();
+        Binding binding = message.getEnvelope().getBinding();
+        InterchangeMessage report =
+                gatewayMessages.notice(EventCode.NON_DELIVERY_REPORT, trackingId, plan.senderId(), binding, notice);
+        deliveries.storeGatewayMessage(
+                connection,
+                trackingId,
+                GatewayMessages.GATEWAY_ID,
+                EventCode.NON_DELIVERY_REPORT,
+                binding.value(),
+                null,
+                gatewayMessages.seal(report),
+                plan.senderId(),
+                null);
+        toQueue.add(new DeliveryRelay.Pending(trackingId, plan.senderId()));
+        log.info(
+                "Message {} could not be routed: {}",
+                plan.trackingId(),
+                problem.code().code());
+    }
+
+    private static boolean lockUnrouted(Connection connection, String trackingId) throws SQLException {
+        try (PreparedStatement lock =
+                connection.prepareStatement("SELECT routed_at FROM message WHERE tracking_id = ? FOR UPDATE")) {
+            lock.setString(1, trackingId);
+            try (ResultSet rs = lock.executeQuery()) {
+                if (!rs.next()) {
+                    throw new IllegalStateException("No stored message has tracking id " + trackingId);
+                }
+                return rs.getTimestamp(1) == null;
+            }
+        }
+    }
+
+    private void markRouted(Connection connection, RoutingPlan plan) throws SQLException {
+        try (PreparedStatement update =
+                connection.prepareStatement("UPDATE message SET routed_at = ?, priority = ? WHERE tracking_id = ?")) {
+            update.setTimestamp(1, Timestamp.from(now()));
+            update.setString(2, priorityOf(plan.message()));
+            update.setString(3, plan.trackingId());
+            update.executeUpdate();
+        }
+    }
+
+    private static String priorityOf(InterchangeMessage message) {
+        var priority = message.getEnvelope().getPriority();
+        return priority == null ? null : priority.value();
+    }
+
+    /** The outcome's decision as the spec's code ({@code accepted}, {@code declined}, ...). */
+    static String decisionCode(OutcomeDecision decision) {
+        if (decision.getAccepted() != null) return "accepted";
+        if (decision.getDeclined() != null) return "declined";
+        if (decision.getMoreInformationNeeded() != null) return "more-information-needed";
+        if (decision.getNoFurtherAction() != null) return "no-further-action";
+        if (decision.getTransferred() != null) return "transferred";
+        throw new IllegalArgumentException("The outcome has no decision");
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    }
+}
