@@ -124,10 +124,19 @@ public final class Deliveries {
             update.setString(6, recipientId);
             update.executeUpdate();
         }
-        String ledgerEvent = to == DeliveryState.OUTCOME ? "OUTCOME(" + outcome + ")" : to.name();
+        // The outcome code (accepted, declined, ...) is the entry's reason; the event is the state's name.
         ledger.append(
                 connection,
-                new NewLedgerEntry(ledgerEvent, trackingId, null, actor, recipientId, event.code(), null, errorCode));
+                new NewLedgerEntry(
+                        to.name(),
+                        trackingId,
+                        null,
+                        actor,
+                        recipientId,
+                        event.code(),
+                        null,
+                        errorCode,
+                        to == DeliveryState.OUTCOME ? outcome : null));
         return Optional.of(row.get().state());
     }
 
