@@ -2,6 +2,7 @@ package uk.safeguarding.interchange;
 
 import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
+import uk.safeguarding.interchange.cli.SubmitCommand;
 import uk.safeguarding.interchange.config.GatewaySettings;
 import uk.safeguarding.interchange.config.StartupException;
 import uk.safeguarding.interchange.ledger.LedgerKeyCommand;
@@ -19,6 +20,7 @@ public final class GatewayMain {
             case "start" -> System.exit(start());
             case "help", "--help", "-h" -> printHelp();
             case "dev-pki" -> DevPkiGenerator.main(rest);
+            case "submit" -> System.exit(SubmitCommand.run(rest));
             case "verify-ledger" -> System.exit(LedgerVerifierCommand.run(rest, System.out));
             case "ledger-key" -> System.exit(LedgerKeyCommand.run(rest, System.out));
             default -> {
@@ -94,6 +96,9 @@ public final class GatewayMain {
                 Usage: ./gateway <command>
                   start       run the embedded gateway (HTTPS with mutual TLS on loopback)
                   test        run the full build and test suite
+                  submit      sign a FHIR Bundle and post it to $process-message with mutual TLS:
+                              --cert <certs-dev name | file.p12> --file <bundle.json | .xml>
+                              [--url https://localhost:8443] [--sign-as <name | file.p12>]
                   dev-pki     regenerate the dev PKI into certs-dev/ (or the directory given); dev only
                   verify-ledger --export F --checkpoint F [--checkpoint F ...] --key F [--origin O]
                               check a ledger export against signed checkpoints (exit 0 ok, 1 problems)

@@ -10,9 +10,11 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,6 +27,8 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.component.jms.JmsComponent;
 import org.apache.camel.component.servlet.CamelHttpTransportServlet;
 import org.apache.camel.main.Main;
+import org.apache.cxf.Bus;
+import org.apache.cxf.BusFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import uk.safeguarding.interchange.audit.AuditApi;
@@ -50,8 +54,22 @@ import uk.safeguarding.interchange.intake.OutboxRelay;
 import uk.safeguarding.interchange.intake.Rejection;
 import uk.safeguarding.interchange.intake.Rejections;
 import uk.safeguarding.interchange.intake.RoutingQueue;
+import uk.safeguarding.interchange.intake.StoredMessages;
+import uk.safeguarding.interchange.intake.fhir.BundleSigner;
 import uk.safeguarding.interchange.intake.fhir.CapabilityStatementProvider;
-import uk.safeguarding.interchange.intake.fhir.StructureDefinitionReader;
+import uk.safeguarding.interchange.intake.fhir.FhirContexts;
+import uk.safeguarding.interchange.intake.fhir.FhirIntake;
+import uk.safeguarding.interchange.intake.fhir.FhirIntakeSettings;
+import uk.safeguarding.interchange.intake.fhir.FhirReplies;
+import uk.safeguarding.interchange.intake.fhir.ProcessMessageProvider;
+import uk.safeguarding.interchange.intake.fhir.validation.ConformanceResources;
+import uk.safeguarding.interchange.intake.fhir.validation.ProfileValidator;
+import uk.safeguarding.interchange.intake.soap.ReplayCache;
+import uk.safeguarding.interchange.intake.soap.ResponseSigner;
+import uk.safeguarding.interchange.intake.soap.SoapBinding;
+import uk.safeguarding.interchange.intake.soap.SoapIntake;
+import uk.safeguarding.interchange.intake.soap.SoapRequestAdapter;
+import uk.safeguarding.interchange.intake.soap.SoapSecurity;
 import uk.safeguarding.interchange.ledger.LedgerAppender;
 import uk.safeguarding.interchange.ledger.LedgerCheckpoints;
 import uk.safeguarding.interchange.ledger.checkpoint.CheckpointSigner;
@@ -77,6 +95,7 @@ import uk.safeguarding.interchange.store.RetentionPolicy;
 import uk.safeguarding.interchange.trust.CertificateValidator;
 import uk.safeguarding.interchange.trust.CrlStore;
 import uk.safeguarding.interchange.trust.Pem;
+import uk.safeguarding.interchange.trust.SigningKey;
 import uk.safeguarding.interchange.trust.TrustAnchors;
 
 /**
@@ -127,6 +146,12 @@ public final class GatewayRuntime implements AutoCloseable {
     public static final String MAILBOX = "mailbox";
     /** Camel registry name of the {@link MessageStatusService} (per-recipient states for the sender). */
     public static final String MESSAGE_STATUS = "messageStatus";
+    /** Camel registry name of the one {@link CertificateValidator} (TLS clients and message signers). */
+    public static final String CERTIFICATE_VALIDATOR = "certificateValidator";
+    /** Camel registry name of the {@link ProfileValidator} (built once at start-up). */
+    public static final String PROFILE_VALIDATOR = "profileValidator";
+    /** Camel registry name of the {@link FhirIntake} bean (routes/fhir-intake.yaml). */
+    public static final String FHIR_INTAKE = "fhirIntake";
     /** Servlet name that camel-servlet consumers ({@code servlet:/path}) attach to; mounted at {@code /*}. */
     public static final String CAMEL_SERVLET = "CamelServlet";
 
@@ -141,6 +166,8 @@ public final class GatewayRuntime implements AutoCloseable {
     private FhirContext fhirContext;
     private Rejections rejections;
     private DeliveryConsumers deliveryConsumers;
+    private CertificateValidator validator;
+    private Bus soapBus;
 
     private GatewayRuntime(GatewaySettings settings) {
         this.settings = settings;
@@ -187,8 +214,13 @@ public final class GatewayRuntime implements AutoCloseable {
         // Everything that can be checked without side effects first, so a typo does not touch the data dir.
         settings.requireCertificateFilesPresent();
         SSLContext sslContext = TlsContexts.serverContext(settings.tlsKeystore(), settings.tlsKeystorePassword());
-        CertificateValidator validator = certificateValidator(clock);
-        fhirContext = FhirContext.forR4Cached();
+        validator = certificateValidator(clock);
+        fhirContext = FhirContexts.r4();
+        DirectoryHolder directory = directory();
+        SigningKey signingKey = signingKey();
+        ConformanceResources conformance = conformanceResources();
+        // Built once: it generates snapshots and warms itself up, which takes seconds.
+        ProfileValidator profileValidator = new ProfileValidator(conformance);
 
         database = Database.open(settings.dbUrl(), settings.dbUser(), settings.dbPassword(), settings.dbPoolSize());
         started.push(database);
@@ -196,17 +228,61 @@ public final class GatewayRuntime implements AutoCloseable {
         broker = EmbeddedBroker.start(settings.dataDir().resolve("artemis"));
         started.push(broker);
 
-        camel = startCamel(clock);
+        soapBus = BusFactory.newInstance().createBus();
+        started.push(() -> soapBus.shutdown(true));
+
+        camel = startCamel(clock, validator, directory, profileValidator, signingKey);
         started.push(this::stopCamel);
 
         ErrorResponses errors = new ErrorResponses(fhirContext);
-        ClientCertificateFilter authFilter = new ClientCertificateFilter(validator, errors, ledgeringListener());
-        https = HttpsServer.start(settings.httpsHost(), settings.httpsPort(), sslContext, authFilter, servlets(clock));
+        ClientCertificateFilter authFilter = new ClientCertificateFilter(validator, errors, authFailureListener());
+        https = HttpsServer.start(
+                settings.httpsHost(), settings.httpsPort(), sslContext, authFilter, servlets(clock, conformance));
         started.push(https);
         log.info("Gateway started on {}", baseUri());
     }
 
-    private Main startCamel(Clock clock) {
+    private DirectoryHolder directory() {
+        Path file = Path.of(settings.properties().getProperty("gateway.directory.file", "config/directory.yaml"));
+        try {
+            return new DirectoryHolder(file);
+        } catch (DirectoryException e) {
+            throw new StartupException("Cannot load the directory " + file + ": " + e.getMessage());
+        }
+    }
+
+    private SigningKey signingKey() {
+        Path file =
+                Path.of(settings.properties().getProperty("gateway.signing.keystore", "certs-dev/gateway-signing.p12"));
+        if (!Files.isRegularFile(file)) {
+            throw new StartupException(
+                    "Signing key store " + file + " not found: run ./gateway dev-pki or set gateway.signing.keystore");
+        }
+        try {
+            return SigningKey.loadPkcs12(
+                    file,
+                    settings.properties()
+                            .getProperty("gateway.signing.keystore.password", "")
+                            .toCharArray());
+        } catch (IllegalArgumentException e) {
+            throw new StartupException(e.getMessage());
+        }
+    }
+
+    private ConformanceResources conformanceResources() {
+        try {
+            return ConformanceResources.load(settings.fhirSchemasDir());
+        } catch (IllegalStateException e) {
+            throw new StartupException(e.getMessage());
+        }
+    }
+
+    private Main startCamel(
+            Clock clock,
+            CertificateValidator validator,
+            DirectoryHolder directory,
+            ProfileValidator profileValidator,
+            SigningKey signingKey) {
         Main main = new Main();
         Properties camelProperties = settings.properties();
         main.setOverrideProperties(camelProperties);
@@ -226,8 +302,9 @@ public final class GatewayRuntime implements AutoCloseable {
         PayloadStore payloads = payloadStore();
         main.bind(PAYLOAD_STORE, payloads);
         main.bind(PAYLOAD_ERASURE, new PayloadErasure(database.dataSource(), ledger, clock));
-        main.bind(ACCEPTANCE, new Acceptance(database.dataSource(), ledger, routingQueue, clock, payloads));
+        Acceptance acceptance = new Acceptance(database.dataSource(), ledger, routingQueue, clock, payloads);
         rejections = new Rejections(database.dataSource(), ledger);
+        main.bind(ACCEPTANCE, acceptance);
         main.bind(REJECTIONS, rejections);
         LedgerCheckpoints checkpoints = new LedgerCheckpoints(
                 database.dataSource(),
@@ -238,8 +315,34 @@ public final class GatewayRuntime implements AutoCloseable {
         main.bind(LEDGER_CHECKPOINTS, checkpoints);
         main.bind(AUDIT_API, new AuditApi(database.dataSource(), ledger, checkpoints));
         main.bind(AUTHENTICATED_REQUEST, new AuthenticatedRequestProcessor());
-        main.bind(OUTBOX_RELAY, new OutboxRelay(database.dataSource(), routingQueue, clock));
-        bindRoutingAndDelivery(main, ledger, clock, payloads);
+        main.bind(CERTIFICATE_VALIDATOR, validator);
+        main.bind(DIRECTORY, directory);
+        main.bind(PROFILE_VALIDATOR, profileValidator);
+        main.bind(
+                FHIR_INTAKE,
+                new FhirIntake(
+                        FhirIntakeSettings.from(settings.properties()),
+                        validator,
+                        directory,
+                        profileValidator,
+                        new CanonicalXml(),
+                        acceptance,
+                        rejections,
+                        new FhirReplies(new BundleSigner(signingKey)),
+                        clock));
+        main.bind(
+                OUTBOX_RELAY,
+                new OutboxRelay(
+                        database.dataSource(),
+                        routingQueue,
+                        clock,
+                        Duration.ofSeconds(Long.parseLong(
+                                settings.properties().getProperty("gateway.outbox.relay.grace.seconds", "30")))));
+        bindRoutingAndDelivery(main, directory, ledger, clock, payloads);
+        main.bind(SoapBinding.ENDPOINT_BEAN, SoapBinding.endpoint(soapBus));
+        main.bind(
+                SoapBinding.REQUESTS_BEAN,
+                new SoapRequestAdapter(soapIntake(clock, directory, acceptance, rejections)));
         try {
             main.start();
         } catch (Exception e) {
@@ -259,13 +362,12 @@ public final class GatewayRuntime implements AutoCloseable {
      * The directory (reloadable), the postcode table, the routing rules and the mailbox delivery beans that
      * routes/routing.yaml, routes/mailbox-*.yaml and routes/directory-reload.yaml wire.
      */
-    private void bindRoutingAndDelivery(Main main, LedgerAppender ledger, Clock clock, PayloadStore payloads) {
+    private void bindRoutingAndDelivery(
+            Main main, DirectoryHolder directory, LedgerAppender ledger, Clock clock, PayloadStore payloads) {
         Properties p = settings.properties();
-        DirectoryHolder directory;
         PostcodeLookup postcodes;
         byte[] gatewayCertificate;
         try {
-            directory = new DirectoryHolder(Path.of(p.getProperty("gateway.directory.file", "config/directory.yaml")));
             String ons = p.getProperty("gateway.postcode.ons.file", "").trim();
             postcodes = ons.isEmpty()
                     ? PostcodeTables.loadTable(
@@ -290,7 +392,6 @@ public final class GatewayRuntime implements AutoCloseable {
         Mailbox mailbox = new Mailbox(ds, directory::current, deliveries, relay, gatewayMessages, ledger, clock);
         MessageStatusService status = new MessageStatusService(ds, directory::current, deliveries, mailbox);
         deliveryConsumers = new DeliveryConsumers(directory::current);
-        main.bind(DIRECTORY, directory);
         main.bind("directoryReloader", new DirectoryReloader(directory));
         main.bind(
                 ROUTER,
@@ -302,6 +403,36 @@ public final class GatewayRuntime implements AutoCloseable {
         main.bind("deliveryApi", new DeliveryApi(mailbox, status));
         main.bind("deliveryConsumers", deliveryConsumers);
         main.bind("callerIdentity", new CallerIdentity());
+    }
+
+    private SoapIntake soapIntake(
+            Clock clock, DirectoryHolder directory, Acceptance acceptance, Rejections rejections) {
+        Properties p = settings.properties();
+        List<X509Certificate> intermediates = new ArrayList<>();
+        for (String file : p.getProperty("gateway.trust.intermediates", "").split(",")) {
+            if (!file.isBlank()) {
+                intermediates.addAll(Pem.readCertificates(Path.of(file.trim())));
+            }
+        }
+        Duration skew =
+                Duration.ofSeconds(Long.parseLong(p.getProperty("gateway.soap.timestamp.future.skew.seconds", "60")));
+        SoapSecurity security =
+                new SoapSecurity(validator, intermediates, new ReplayCache(clock, 100_000), clock, skew);
+        ResponseSigner signer = ResponseSigner.fromPkcs12(
+                Path.of(p.getProperty("gateway.soap.signing.keystore", "certs-dev/gateway-signing.p12")),
+                p.getProperty("gateway.soap.signing.keystore.password", "").toCharArray(),
+                p.getProperty("gateway.soap.signing.alias", ""),
+                clock);
+        return new SoapIntake(
+                security,
+                signer,
+                directory,
+                acceptance,
+                rejections,
+                new StoredMessages(database.dataSource()),
+                new CanonicalXml(),
+                clock,
+                Integer.parseInt(p.getProperty("gateway.soap.max.request.bytes", "5242880")));
     }
 
     private Map<String, BooleanSupplier> healthProbes() {
@@ -321,22 +452,22 @@ public final class GatewayRuntime implements AutoCloseable {
      * API), add a {@link ServletMount} here; prefer a camel-servlet route ({@code from: servlet:/api/...}),
      * which needs no new servlet at all.
      */
-    private List<ServletMount> servlets(Clock clock) {
+    private List<ServletMount> servlets(Clock clock, ConformanceResources conformance) {
         RestfulServer fhir = new RestfulServer(fhirContext);
+        fhir.registerProvider(new ProcessMessageProvider(camel.getCamelContext().createProducerTemplate()));
         fhir.setDefaultResponseEncoding(EncodingEnum.JSON);
         fhir.setServerName(CapabilityStatementProvider.SOFTWARE_NAME);
         fhir.setServerVersion(version());
-        fhir.setServerConformanceProvider(new CapabilityStatementProvider(
-                version(),
-                new StructureDefinitionReader(settings.fhirSchemasDir()),
-                fhirContext.getResourceTypes(),
-                clock));
+        fhir.setServerConformanceProvider(
+                new CapabilityStatementProvider(version(), conformance, fhirContext.getResourceTypes(), clock));
         return List.of(
                 ServletMount.of("fhir", fhir, "/fhir/*"),
+                ServletMount.of("soap", SoapBinding.servlet(soapBus), SoapBinding.SERVLET_PATH),
                 ServletMount.of(CAMEL_SERVLET, new CamelHttpTransportServlet(), "/*"));
     }
 
-    private ClientAuthFailureListener ledgeringListener() {
+    /** Logs and ledgers every request refused for its client certificate (spec §10: every rejection). */
+    private ClientAuthFailureListener authFailureListener() {
         Rejections ledgered = rejections;
         return r -> {
             // Certificate contents (names) stay out of the log; the code and path say enough to investigate.
@@ -346,7 +477,7 @@ public final class GatewayRuntime implements AutoCloseable {
                     r.path(),
                     r.remoteAddress(),
                     r.errorCode().code());
-            ledgered.record(new Rejection(r.errorCode(), "unauthenticated", null, null, null, "http"));
+            ledgered.record(new Rejection(r.errorCode(), FhirIntake.UNAUTHENTICATED, null, null, null, "http"));
         };
     }
 

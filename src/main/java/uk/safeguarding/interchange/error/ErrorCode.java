@@ -37,6 +37,12 @@ public enum ErrorCode {
             false,
             "The signature does not cover every required part (SOAP Body, Timestamp, WS-Addressing headers)."),
     SIG_TIMESTAMP("SIG-011", 400, false, "The WS-Security timestamp is missing, expired or too far in the future."),
+    SIG_SIGNING_TIME(
+            "SIG-012",
+            400,
+            false,
+            "The FHIR signing time (Bundle.signature.when) is in the future beyond the allowed skew or older than the"
+                    + " acceptance window."),
     AUTH_NO_CLIENT_CERT("AUTH-001", 401, false, "The connection presented no TLS client certificate."),
     AUTH_CLIENT_CERT_UNTRUSTED(
             "AUTH-002", 401, false, "The TLS client certificate does not chain to the interchange's trust anchors."),

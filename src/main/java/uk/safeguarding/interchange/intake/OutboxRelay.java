@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -12,27 +13,37 @@ import javax.sql.DataSource;
 
 /**
  * Publishes outbox rows that acceptance stored but did not mark published (the gateway stopped or the broker
- * failed in between). Safe to run at any time and concurrently with acceptance: a republished tracking id is
- * dropped by the queue's duplicate detection. Thread-safe.
+ * failed in between). Only rows older than a grace period are taken, so the relay does not race an acceptance
+ * that is publishing its own row at this moment (Artemis duplicate detection does not reliably catch two
+ * transactions with the same id committing concurrently); a row left over from a crash is published on the
+ * first run after the grace period. Consumers are idempotent by tracking id as a second line of defence.
+ * Thread-safe.
  */
 public final class OutboxRelay {
     private final DataSource dataSource;
     private final RoutingQueue routingQueue;
     private final Clock clock;
+    private final Duration grace;
 
-    public OutboxRelay(DataSource dataSource, RoutingQueue routingQueue, Clock clock) {
+    public OutboxRelay(DataSource dataSource, RoutingQueue routingQueue, Clock clock, Duration grace) {
         this.dataSource = Objects.requireNonNull(dataSource);
         this.routingQueue = Objects.requireNonNull(routingQueue);
         this.clock = Objects.requireNonNull(clock);
+        this.grace = Objects.requireNonNull(grace);
     }
 
-    /** Publishes up to {@code limit} unpublished rows, oldest first; returns how many it published. */
+    /**
+     * Publishes up to {@code limit} unpublished rows created more than the grace period ago, oldest first; returns
+     * how many it published.
+     */
     public int relay(int limit) throws SQLException {
         List<String> pending = new ArrayList<>();
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement query = connection.prepareStatement(
-                        "SELECT tracking_id FROM outbox WHERE published_at IS NULL ORDER BY id FETCH FIRST ? ROWS ONLY")) {
-            query.setInt(1, limit);
+                        "SELECT tracking_id FROM outbox WHERE published_at IS NULL AND created_at < ?"
+                                + " ORDER BY id FETCH FIRST ? ROWS ONLY")) {
+            query.setTimestamp(1, java.sql.Timestamp.from(clock.instant().minus(grace)));
+            query.setInt(2, limit);
             try (ResultSet rs = query.executeQuery()) {
                 while (rs.next()) {
                     pending.add(rs.getString(1));

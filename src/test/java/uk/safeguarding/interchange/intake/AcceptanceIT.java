@@ -12,6 +12,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -171,7 +172,11 @@ class AcceptanceIT {
         assertThat(unpublishedOutboxRows()).isEqualTo(1);
         assertThat(routingQueue()).isEmpty();
 
-        OutboxRelay relay = new OutboxRelay(database.dataSource(), queue, CLOCK);
+        // Within the grace period the relay leaves the row to the acceptance that may still be publishing it.
+        assertThat(new OutboxRelay(database.dataSource(), queue, CLOCK, Duration.ofSeconds(30)).relay(100))
+                .isZero();
+        OutboxRelay relay = new OutboxRelay(
+                database.dataSource(), queue, Clock.offset(CLOCK, Duration.ofSeconds(31)), Duration.ofSeconds(30));
         assertThat(relay.relay(100)).isEqualTo(1);
         assertThat(relay.relay(100)).isZero();
         assertThat(routingQueue()).containsExactly(s.trackingId());

@@ -16,12 +16,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import javax.sql.DataSource;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.jms.JmsComponent;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
+import org.apache.cxf.BusFactory;
 import org.h2.jdbcx.JdbcDataSource;
 import uk.safeguarding.interchange.GatewayRuntime;
 import uk.safeguarding.interchange.audit.AuditApi;
@@ -42,6 +44,12 @@ import uk.safeguarding.interchange.intake.Acceptance;
 import uk.safeguarding.interchange.intake.OutboxRelay;
 import uk.safeguarding.interchange.intake.Rejections;
 import uk.safeguarding.interchange.intake.RoutingQueue;
+import uk.safeguarding.interchange.intake.fhir.BundleSigner;
+import uk.safeguarding.interchange.intake.fhir.FhirIntake;
+import uk.safeguarding.interchange.intake.fhir.FhirIntakeSettings;
+import uk.safeguarding.interchange.intake.fhir.FhirReplies;
+import uk.safeguarding.interchange.intake.fhir.validation.SharedValidator;
+import uk.safeguarding.interchange.intake.soap.SoapBinding;
 import uk.safeguarding.interchange.ledger.LedgerAppender;
 import uk.safeguarding.interchange.ledger.LedgerCheckpoints;
 import uk.safeguarding.interchange.ledger.checkpoint.CheckpointSigner;
@@ -56,6 +64,10 @@ import uk.safeguarding.interchange.store.MasterKey;
 import uk.safeguarding.interchange.store.PayloadErasure;
 import uk.safeguarding.interchange.store.PayloadStore;
 import uk.safeguarding.interchange.store.RetentionPolicy;
+import uk.safeguarding.interchange.trust.CertificateValidator;
+import uk.safeguarding.interchange.trust.CrlStore;
+import uk.safeguarding.interchange.trust.SigningKey;
+import uk.safeguarding.interchange.trust.TrustAnchors;
 
 /**
  * Checks Camel YAML route files the way the (unavailable) Camel YAML DSL validator plugin would: against the
@@ -115,8 +127,19 @@ final class RouteFiles {
             beans.put(GatewayRuntime.AUDIT_API, new AuditApi(ds, ledger, checkpoints));
             beans.put(GatewayRuntime.AUTHENTICATED_REQUEST, new AuthenticatedRequestProcessor());
             beans.put(GatewayRuntime.REJECTIONS, new Rejections(ds, ledger));
-            beans.put(GatewayRuntime.OUTBOX_RELAY, new OutboxRelay(ds, queue, Clock.systemUTC()));
+            beans.put(
+                    GatewayRuntime.OUTBOX_RELAY,
+                    new OutboxRelay(ds, queue, Clock.systemUTC(), java.time.Duration.ofSeconds(30)));
             bindRoutingAndDelivery(beans, ds, cf, ledger, payloads);
+            beans.put(GatewayRuntime.FHIR_INTAKE, fhirIntake(ds, ledger, queue, payloads));
+            // The SOAP route: a real CXF endpoint bean; the adapter's decisions are tested in intake.soap.
+            beans.put(
+                    SoapBinding.ENDPOINT_BEAN,
+                    SoapBinding.endpoint(BusFactory.newInstance().createBus()));
+            beans.put(SoapBinding.REQUESTS_BEAN, new Object() {
+                @SuppressWarnings("unused")
+                public void handle(org.apache.camel.Exchange exchange) {}
+            });
             beans.forEach(context.getRegistry()::bind);
             for (Path file : files) {
                 PluginHelper.getRoutesLoader(context)
@@ -155,6 +178,28 @@ final class RouteFiles {
         beans.put("deliveryApi", new DeliveryApi(mailbox, status));
         beans.put("deliveryConsumers", new DeliveryConsumers(directory::current));
         beans.put("callerIdentity", new CallerIdentity());
+    }
+
+    /** The real intake bean over the committed dev PKI, directory and FHIR resources (its dependencies are ours). */
+    private static FhirIntake fhirIntake(
+            DataSource ds, LedgerAppender ledger, RoutingQueue queue, PayloadStore payloads) throws IOException {
+        Clock clock = Clock.systemUTC();
+        CertificateValidator validator = new CertificateValidator(
+                TrustAnchors.load(Path.of("certs-dev/truststore.p12"), "dev-only".toCharArray()),
+                CrlStore.fromPemFiles(
+                        List.of(Path.of("certs-dev/issuing-ca.crl.pem"), Path.of("certs-dev/root-ca.crl.pem"))),
+                clock);
+        return new FhirIntake(
+                FhirIntakeSettings.defaults(),
+                validator,
+                new DirectoryHolder(Path.of("config/directory.yaml")),
+                SharedValidator.get(),
+                new CanonicalXml(),
+                new Acceptance(ds, ledger, queue, clock, payloads),
+                new Rejections(ds, ledger),
+                new FhirReplies(new BundleSigner(
+                        SigningKey.loadPkcs12(Path.of("certs-dev/gateway-signing.p12"), "dev-only".toCharArray()))),
+                clock);
     }
 
     private static JsonSchema loadSchema() {

@@ -3,22 +3,25 @@ package uk.safeguarding.interchange.intake.fhir;
 import ca.uhn.fhir.rest.annotation.Metadata;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import java.time.Clock;
+import java.util.Comparator;
 import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Supplier;
 import org.hl7.fhir.r4.model.CapabilityStatement;
 import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementKind;
 import org.hl7.fhir.r4.model.CapabilityStatement.RestfulCapabilityMode;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Enumerations.FHIRVersion;
 import org.hl7.fhir.r4.model.Enumerations.PublicationStatus;
+import org.hl7.fhir.r4.model.StructureDefinition;
+import uk.safeguarding.interchange.intake.fhir.validation.ConformanceResources;
 
 /**
- * Answers {@code GET /fhir/metadata}: the gateway's CapabilityStatement, built per request from the
- * StructureDefinitions in {@code schemas/fhir/} and the server base the client used. Registered with HAPI's
+ * Answers {@code GET /fhir/metadata}: the gateway's CapabilityStatement, built per request from the loaded
+ * conformance resources ({@link ConformanceResources}, the one loader of {@code schemas/fhir/}) and the server base
+ * the client used. Registered with HAPI's
  * {@code RestfulServer#setServerConformanceProvider}. Thread-safe.
  */
 public final class CapabilityStatementProvider {
@@ -28,7 +31,7 @@ public final class CapabilityStatementProvider {
     static final String MESSAGE_TRANSPORT = "http://terminology.hl7.org/CodeSystem/message-transport";
 
     private final String softwareVersion;
-    private final Supplier<List<StructureDefinitionReader.Profile>> profiles;
+    private final ConformanceResources resources;
     private final Set<String> resourceTypes;
     private final Clock clock;
 
@@ -36,12 +39,9 @@ public final class CapabilityStatementProvider {
      * @param resourceTypes the FHIR resource type names (profiles of other kinds are not listed per resource)
      */
     public CapabilityStatementProvider(
-            String softwareVersion,
-            Supplier<List<StructureDefinitionReader.Profile>> profiles,
-            Set<String> resourceTypes,
-            Clock clock) {
+            String softwareVersion, ConformanceResources resources, Set<String> resourceTypes, Clock clock) {
         this.softwareVersion = softwareVersion;
-        this.profiles = profiles;
+        this.resources = resources;
         this.resourceTypes = Set.copyOf(resourceTypes);
         this.clock = clock;
     }
@@ -84,11 +84,14 @@ public final class CapabilityStatementProvider {
         rest.addOperation().setName("process-message").setDefinition(PROCESS_MESSAGE_DEFINITION);
 
         Map<String, CapabilityStatement.CapabilityStatementRestResourceComponent> byType = new LinkedHashMap<>();
-        for (StructureDefinitionReader.Profile profile : profiles.get()) {
-            if (resourceTypes.contains(profile.type())) {
-                byType.computeIfAbsent(profile.type(), t -> rest.addResource().setType(t))
-                        .addSupportedProfile(profile.url());
-            }
+        List<StructureDefinition> profiles = resources.structureDefinitions().stream()
+                .filter(sd -> sd.getKind() == StructureDefinition.StructureDefinitionKind.RESOURCE)
+                .filter(sd -> resourceTypes.contains(sd.getType()))
+                .sorted(Comparator.comparing(StructureDefinition::getUrl))
+                .toList();
+        for (StructureDefinition profile : profiles) {
+            byType.computeIfAbsent(profile.getType(), t -> rest.addResource().setType(t))
+                    .addSupportedProfile(profile.getUrl());
         }
 
         CapabilityStatement.CapabilityStatementMessagingComponent messaging = cs.addMessaging();

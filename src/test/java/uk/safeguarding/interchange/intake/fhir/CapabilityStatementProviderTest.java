@@ -2,64 +2,54 @@ package uk.safeguarding.interchange.intake.fhir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ca.uhn.fhir.context.FhirContext;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import org.hl7.fhir.r4.model.CanonicalType;
 import org.hl7.fhir.r4.model.CapabilityStatement;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import uk.safeguarding.interchange.intake.fhir.validation.ConformanceResources;
 
 class CapabilityStatementProviderTest {
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-03-02T09:00:00Z"), ZoneOffset.UTC);
     private static final String BASE = "https://gw.example:8443/fhir";
 
-    @TempDir
-    Path schemas;
+    static ConformanceResources resources;
 
-    private CapabilityStatement build() {
+    @BeforeAll
+    static void load() {
+        resources = ConformanceResources.loadDefault();
+    }
+
+    private static CapabilityStatement build() {
         return new CapabilityStatementProvider(
-                        "1.2.3",
-                        new StructureDefinitionReader(schemas),
-                        FhirContext.forR4Cached().getResourceTypes(),
-                        CLOCK)
+                        "1.2.3", resources, FhirContexts.r4().getResourceTypes(), CLOCK)
                 .build(BASE);
     }
 
     @Test
-    void listsProfilesFromSchemasDirectoryUnderTheirResourceType() throws Exception {
-        Files.writeString(
-                schemas.resolve("bundle.json"),
-                """
-                {"resourceType":"StructureDefinition","url":"https://interchange.safeguarding.uk/fhir/StructureDefinition/interchange-bundle",
-                 "type":"Bundle","kind":"resource"}""");
-        Files.writeString(
-                schemas.resolve("ext.json"),
-                """
-                {"resourceType":"StructureDefinition","url":"https://interchange.safeguarding.uk/fhir/StructureDefinition/caveat",
-                 "type":"Extension","kind":"complex-type"}""");
-        Files.writeString(
-                schemas.resolve("vs.json"),
-                """
-                {"resourceType":"ValueSet","url":"https://interchange.safeguarding.uk/fhir/ValueSet/concern"}""");
-        Files.writeString(schemas.resolve("broken.json"), "{not json");
-
+    void listsEveryResourceProfileUnderItsTypeAndNoExtensions() {
         CapabilityStatement cs = build();
 
-        assertThat(cs.getRestFirstRep().getResource()).hasSize(1);
-        var bundle = cs.getRestFirstRep().getResourceFirstRep();
-        assertThat(bundle.getType()).isEqualTo("Bundle");
+        List<String> listed = cs.getRestFirstRep().getResource().stream()
+                .flatMap(r -> r.getSupportedProfile().stream())
+                .map(CanonicalType::getValue)
+                .toList();
+        assertThat(listed).containsExactlyInAnyOrderElementsOf(resources.profiles());
+        assertThat(listed).doesNotContainAnyElementsOf(resources.extensions());
+        var bundle = cs.getRestFirstRep().getResource().stream()
+                .filter(r -> r.getType().equals("Bundle"))
+                .findFirst()
+                .orElseThrow();
         assertThat(bundle.getSupportedProfile())
                 .extracting(CanonicalType::getValue)
-                .containsExactly("https://interchange.safeguarding.uk/fhir/StructureDefinition/interchange-bundle");
-        assertThat(new StructureDefinitionReader(schemas).urls()).hasSize(2);
+                .containsExactly(ConformanceResources.MESSAGE_BUNDLE_PROFILE);
     }
 
     @Test
-    void describesSoftwareMessagingAndProcessMessageWithoutProfiles() {
+    void describesSoftwareMessagingAndProcessMessage() {
         CapabilityStatement cs = build();
 
         assertThat(cs.getSoftware().getName()).isEqualTo("Safeguarding Interchange Gateway");
@@ -71,12 +61,8 @@ class CapabilityStatementProviderTest {
         assertThat(cs.getRestFirstRep().getOperationFirstRep().getDefinition())
                 .isEqualTo(CapabilityStatementProvider.PROCESS_MESSAGE_DEFINITION);
         assertThat(cs.getMessagingFirstRep().getEndpointFirstRep().getAddress()).isEqualTo(BASE + "/$process-message");
-        assertThat(cs.getRestFirstRep().getResource()).isEmpty();
-    }
-
-    @Test
-    void readsNoProfilesFromMissingDirectory() {
-        assertThat(new StructureDefinitionReader(schemas.resolve("absent")).get())
-                .isEmpty();
+        assertThat(cs.getFormat())
+                .extracting(f -> f.getValue())
+                .contains("application/fhir+json", "application/fhir+xml");
     }
 }

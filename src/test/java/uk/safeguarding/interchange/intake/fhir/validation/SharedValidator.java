@@ -8,7 +8,7 @@ import org.hl7.fhir.r4.model.Bundle;
 import uk.safeguarding.interchange.intake.fhir.FhirContexts;
 
 /** One validator for all tests in the JVM: building it takes seconds, exactly as in the gateway. */
-final class SharedValidator {
+public final class SharedValidator {
     static final Path EXAMPLES = Path.of("schemas", "examples", "fhir");
     static final Path INVALID = EXAMPLES.resolve("invalid");
 
@@ -18,7 +18,7 @@ final class SharedValidator {
 
     private SharedValidator() {}
 
-    static ProfileValidator get() {
+    public static ProfileValidator get() {
         return Holder.VALIDATOR;
     }
 
