@@ -5,6 +5,7 @@ import java.util.concurrent.CountDownLatch;
 import uk.safeguarding.interchange.cli.SubmitCommand;
 import uk.safeguarding.interchange.config.GatewaySettings;
 import uk.safeguarding.interchange.config.StartupException;
+import uk.safeguarding.interchange.delivery.DlqCommand;
 import uk.safeguarding.interchange.ledger.LedgerKeyCommand;
 import uk.safeguarding.interchange.ledger.LedgerVerifierCommand;
 import uk.safeguarding.interchange.trust.devpki.DevPkiGenerator;
@@ -23,6 +24,7 @@ public final class GatewayMain {
             case "submit" -> System.exit(SubmitCommand.run(rest));
             case "verify-ledger" -> System.exit(LedgerVerifierCommand.run(rest, System.out));
             case "ledger-key" -> System.exit(LedgerKeyCommand.run(rest, System.out));
+            case "dlq" -> System.exit(DlqCommand.run(rest, System.out, System.err));
             default -> {
                 System.err.println("Unknown command: " + command + " (rest: " + rest.length + " arguments)");
                 printHelp();
@@ -103,6 +105,9 @@ public final class GatewayMain {
                   verify-ledger --export F --checkpoint F [--checkpoint F ...] --key F [--origin O]
                               check a ledger export against signed checkpoints (exit 0 ok, 1 problems)
                   ledger-key  [--name N] --out BASE: new ledger signing key (BASE.key secret, BASE.vkey public)
+                  dlq list    parked (DELIVERY_FAILED) push deliveries; embedded DB: stop the gateway first
+                  dlq replay <trackingId> [<recipient>]
+                              deliver parked deliveries again (ledger: REPLAYED)
                   help        this text
                 """);
     }

@@ -45,6 +45,14 @@ import uk.safeguarding.interchange.delivery.DeliveryRelay;
 import uk.safeguarding.interchange.delivery.GatewayMessages;
 import uk.safeguarding.interchange.delivery.Mailbox;
 import uk.safeguarding.interchange.delivery.MessageStatusService;
+import uk.safeguarding.interchange.delivery.PushDelivery;
+import uk.safeguarding.interchange.delivery.PushTransport;
+import uk.safeguarding.interchange.delivery.RetryPolicy;
+import uk.safeguarding.interchange.delivery.SlaMonitor;
+import uk.safeguarding.interchange.delivery.push.FhirPush;
+import uk.safeguarding.interchange.delivery.push.GatewayCredentials;
+import uk.safeguarding.interchange.delivery.push.SoapPush;
+import uk.safeguarding.interchange.directory.DeliveryMode;
 import uk.safeguarding.interchange.directory.DirectoryException;
 import uk.safeguarding.interchange.directory.DirectoryHolder;
 import uk.safeguarding.interchange.directory.DirectoryReloader;
@@ -87,6 +95,7 @@ import uk.safeguarding.interchange.server.ErrorResponses;
 import uk.safeguarding.interchange.server.HttpsServer;
 import uk.safeguarding.interchange.server.ServletMount;
 import uk.safeguarding.interchange.server.TlsContexts;
+import uk.safeguarding.interchange.sla.SlaPolicy;
 import uk.safeguarding.interchange.store.Database;
 import uk.safeguarding.interchange.store.MasterKey;
 import uk.safeguarding.interchange.store.PayloadErasure;
@@ -152,6 +161,10 @@ public final class GatewayRuntime implements AutoCloseable {
     public static final String PROFILE_VALIDATOR = "profileValidator";
     /** Camel registry name of the {@link FhirIntake} bean (routes/fhir-intake.yaml). */
     public static final String FHIR_INTAKE = "fhirIntake";
+    /** Camel registry name of the {@link PushDelivery} (fhir-push, soap-push, retries). */
+    public static final String PUSH_DELIVERY = "pushDelivery";
+    /** Camel registry name of the {@link SlaMonitor} (config/sla.yaml escalations). */
+    public static final String SLA_MONITOR = "slaMonitor";
     /** Servlet name that camel-servlet consumers ({@code servlet:/path}) attach to; mounted at {@code /*}. */
     public static final String CAMEL_SERVLET = "CamelServlet";
 
@@ -338,7 +351,7 @@ public final class GatewayRuntime implements AutoCloseable {
                         clock,
                         Duration.ofSeconds(Long.parseLong(
                                 settings.properties().getProperty("gateway.outbox.relay.grace.seconds", "30")))));
-        bindRoutingAndDelivery(main, directory, ledger, clock, payloads);
+        bindRoutingAndDelivery(main, directory, ledger, clock, validator, payloads);
         main.bind(SoapBinding.ENDPOINT_BEAN, SoapBinding.endpoint(soapBus));
         main.bind(
                 SoapBinding.REQUESTS_BEAN,
@@ -363,10 +376,19 @@ public final class GatewayRuntime implements AutoCloseable {
      * routes/routing.yaml, routes/mailbox-*.yaml and routes/directory-reload.yaml wire.
      */
     private void bindRoutingAndDelivery(
-            Main main, DirectoryHolder directory, LedgerAppender ledger, Clock clock, PayloadStore payloads) {
+            Main main,
+            DirectoryHolder directory,
+            LedgerAppender ledger,
+            Clock clock,
+            CertificateValidator validator,
+            PayloadStore payloads) {
         Properties p = settings.properties();
         PostcodeLookup postcodes;
         byte[] gatewayCertificate;
+        GatewayCredentials credentials;
+        RetryPolicy retryPolicy;
+        SlaPolicy slaPolicy;
+        Duration pushTimeout;
         try {
             String ons = p.getProperty("gateway.postcode.ons.file", "").trim();
             postcodes = ons.isEmpty()
@@ -378,7 +400,17 @@ public final class GatewayRuntime implements AutoCloseable {
             gatewayCertificate = Pem.readCertificate(
                             Path.of(p.getProperty("gateway.signing.certificate", "certs-dev/gateway-signing.crt.pem")))
                     .getEncoded();
-        } catch (DirectoryException | IllegalArgumentException | java.io.UncheckedIOException e) {
+            credentials = GatewayCredentials.load(
+                    Path.of(p.getProperty("gateway.signing.keystore", "certs-dev/gateway-signing.p12")),
+                    p.getProperty("gateway.signing.keystore.password", "").toCharArray(),
+                    validator);
+            retryPolicy = RetryPolicy.from(p);
+            pushTimeout = Duration.parse(p.getProperty("gateway.delivery.push.timeout", "PT10S"));
+            slaPolicy = SlaPolicy.load(Path.of(p.getProperty("gateway.sla.file", "config/sla.yaml")));
+        } catch (DirectoryException
+                | IllegalArgumentException
+                | java.time.DateTimeException
+                | java.io.UncheckedIOException e) {
             throw new StartupException(e.getMessage());
         } catch (java.security.cert.CertificateEncodingException e) {
             throw new StartupException("Cannot read the gateway signing certificate: " + e.getMessage());
@@ -402,6 +434,24 @@ public final class GatewayRuntime implements AutoCloseable {
         main.bind(MESSAGE_STATUS, status);
         main.bind("deliveryApi", new DeliveryApi(mailbox, status));
         main.bind("deliveryConsumers", deliveryConsumers);
+        Map<DeliveryMode, PushTransport> transports = Map.of(
+                DeliveryMode.FHIR_PUSH, new FhirPush(credentials, fhirContext, pushTimeout, clock),
+                DeliveryMode.SOAP_PUSH, new SoapPush(credentials, pushTimeout));
+        main.bind(
+                PUSH_DELIVERY,
+                new PushDelivery(
+                        ds,
+                        directory::current,
+                        deliveries,
+                        relay,
+                        gatewayMessages,
+                        canonical,
+                        transports,
+                        retryPolicy,
+                        clock));
+        main.bind(
+                SLA_MONITOR,
+                new SlaMonitor(ds, directory::current, deliveries, relay, gatewayMessages, slaPolicy, clock));
         main.bind("callerIdentity", new CallerIdentity());
     }
 

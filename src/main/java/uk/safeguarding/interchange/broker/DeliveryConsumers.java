@@ -16,13 +16,15 @@ import uk.safeguarding.interchange.directory.OrganisationKind;
 /**
  * One consumer route per recipient queue, made from the route template {@value #TEMPLATE} in
  * routes/mailbox-delivery.yaml for every organisation in the directory that can receive messages and uses the
- * {@code mailbox} mode. {@link #sync()} adds routes for organisations that appeared since (after a directory reload);
- * routes of removed organisations stay (their queued messages still reach the mailbox store). Push modes have no
- * consumer yet: their messages wait on their queues. Thread-safe.
+ * {@code mailbox} mode, and from {@value #PUSH_TEMPLATE} (routes/push-delivery.yaml) for the push modes. {@link #sync()} adds routes for organisations that appeared since (after a directory reload);
+ * routes of removed organisations stay (their queued messages still reach the mailbox store). A consumer keeps the
+ * template it was made with until restart. Thread-safe.
  */
 public final class DeliveryConsumers {
     /** The route template's id. */
     public static final String TEMPLATE = "mailbox-delivery";
+    /** The push modes' route template (routes/push-delivery.yaml). */
+    public static final String PUSH_TEMPLATE = "push-delivery";
 
     private static final Logger log = LoggerFactory.getLogger(DeliveryConsumers.class);
     private static final Set<OrganisationKind> NEVER_RECEIVE =
@@ -57,16 +59,9 @@ public final class DeliveryConsumers {
             if (camel.getRoute(routeId) != null) {
                 continue;
             }
-            if (org.delivery().mode() != DeliveryMode.MAILBOX) {
-                log.warn(
-                        "{} uses delivery mode {}, which has no consumer yet; its messages wait on {}",
-                        org.id(),
-                        org.delivery().mode().code(),
-                        queue);
-                continue;
-            }
+            String template = org.delivery().mode() == DeliveryMode.MAILBOX ? TEMPLATE : PUSH_TEMPLATE;
             try {
-                TemplatedRouteBuilder.builder(camel, TEMPLATE)
+                TemplatedRouteBuilder.builder(camel, template)
                         .routeId(routeId)
                         .parameter("queue", queue)
                         .parameter("recipient", org.id())
@@ -77,7 +72,7 @@ public final class DeliveryConsumers {
             }
         }
         if (added > 0) {
-            log.info("Started {} mailbox delivery consumers", added);
+            log.info("Started {} delivery consumers", added);
         }
         return added;
     }

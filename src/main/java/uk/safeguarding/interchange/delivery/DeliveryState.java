@@ -31,8 +31,8 @@ public enum DeliveryState {
             case ESCALATED -> EnumSet.of(DELIVERED, OUTCOME, WITHDRAWN, DELIVERY_FAILED, EXPIRED);
             // A later outcome (more-information-needed, then accepted) replaces the earlier one.
             case OUTCOME -> EnumSet.of(OUTCOME, WITHDRAWN);
-            // An operator's replay from the dead-letter queue delivers a failed message after all.
-            case DELIVERY_FAILED -> EnumSet.of(DELIVERED);
+            // An operator's replay from the dead-letter queue routes a failed delivery again (ledger: REPLAYED).
+            case DELIVERY_FAILED -> EnumSet.of(DELIVERED, ROUTED);
             case WITHDRAWN, EXPIRED -> EnumSet.noneOf(DeliveryState.class);
         };
     }

@@ -178,6 +178,28 @@ final class RouteFiles {
         beans.put("deliveryApi", new DeliveryApi(mailbox, status));
         beans.put("deliveryConsumers", new DeliveryConsumers(directory::current));
         beans.put("callerIdentity", new CallerIdentity());
+        beans.put(
+                GatewayRuntime.PUSH_DELIVERY,
+                new uk.safeguarding.interchange.delivery.PushDelivery(
+                        ds,
+                        directory::current,
+                        deliveries,
+                        relay,
+                        messages,
+                        new CanonicalXml(),
+                        Map.of(),
+                        uk.safeguarding.interchange.delivery.RetryPolicy.from(new java.util.Properties()),
+                        clock));
+        beans.put(
+                GatewayRuntime.SLA_MONITOR,
+                new uk.safeguarding.interchange.delivery.SlaMonitor(
+                        ds,
+                        directory::current,
+                        deliveries,
+                        relay,
+                        messages,
+                        uk.safeguarding.interchange.sla.SlaPolicy.load(Path.of("config/sla.yaml")),
+                        clock));
     }
 
     /** The real intake bean over the committed dev PKI, directory and FHIR resources (its dependencies are ours). */
