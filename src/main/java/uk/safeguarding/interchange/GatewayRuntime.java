@@ -7,6 +7,7 @@ import jakarta.jms.ConnectionFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
@@ -30,6 +31,7 @@ import org.apache.cxf.Bus;
 import org.apache.cxf.BusFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import uk.safeguarding.interchange.audit.AuditApi;
 import uk.safeguarding.interchange.broker.DeliveryConsumers;
 import uk.safeguarding.interchange.broker.EmbeddedBroker;
 import uk.safeguarding.interchange.broker.JmsDeliveryQueue;
@@ -77,11 +79,15 @@ import uk.safeguarding.interchange.intake.soap.SoapIntake;
 import uk.safeguarding.interchange.intake.soap.SoapRequestAdapter;
 import uk.safeguarding.interchange.intake.soap.SoapSecurity;
 import uk.safeguarding.interchange.ledger.LedgerAppender;
+import uk.safeguarding.interchange.ledger.LedgerCheckpoints;
+import uk.safeguarding.interchange.ledger.checkpoint.CheckpointSigner;
+import uk.safeguarding.interchange.ledger.checkpoint.NoteSigningKey;
 import uk.safeguarding.interchange.routing.JdbcMessageHistory;
 import uk.safeguarding.interchange.routing.PostcodeLookup;
 import uk.safeguarding.interchange.routing.PostcodeTables;
 import uk.safeguarding.interchange.routing.Router;
 import uk.safeguarding.interchange.routing.RoutingRules;
+import uk.safeguarding.interchange.server.AuthenticatedRequestProcessor;
 import uk.safeguarding.interchange.server.CallerIdentity;
 import uk.safeguarding.interchange.server.ClientAuthFailureListener;
 import uk.safeguarding.interchange.server.ClientCertificateFilter;
@@ -91,6 +97,10 @@ import uk.safeguarding.interchange.server.ServletMount;
 import uk.safeguarding.interchange.server.TlsContexts;
 import uk.safeguarding.interchange.sla.SlaPolicy;
 import uk.safeguarding.interchange.store.Database;
+import uk.safeguarding.interchange.store.MasterKey;
+import uk.safeguarding.interchange.store.PayloadErasure;
+import uk.safeguarding.interchange.store.PayloadStore;
+import uk.safeguarding.interchange.store.RetentionPolicy;
 import uk.safeguarding.interchange.trust.CertificateValidator;
 import uk.safeguarding.interchange.trust.CrlStore;
 import uk.safeguarding.interchange.trust.Pem;
@@ -125,6 +135,16 @@ public final class GatewayRuntime implements AutoCloseable {
     public static final String FHIR_CONTEXT = "fhirContext";
     /** Camel registry name of the injected {@link Clock}. */
     public static final String CLOCK = "clock";
+    /** Camel registry name of the {@link LedgerCheckpoints} bean (signed checkpoints). */
+    public static final String LEDGER_CHECKPOINTS = "ledgerCheckpoints";
+    /** Camel registry name of the {@link AuditApi} bean. */
+    public static final String AUDIT_API = "auditApi";
+    /** Camel registry name of the {@link AuthenticatedRequestProcessor} servlet routes use. */
+    public static final String AUTHENTICATED_REQUEST = "authenticatedRequest";
+    /** Camel registry name of the {@link PayloadStore} (per-message payload encryption). */
+    public static final String PAYLOAD_STORE = "payloadStore";
+    /** Camel registry name of the {@link PayloadErasure} bean (crypto-shredding past retention). */
+    public static final String PAYLOAD_ERASURE = "payloadErasure";
     /** Camel registry name of the live, reloadable {@link DirectoryHolder} ({@code gateway.directory.file}). */
     public static final String DIRECTORY = "directory";
     /** Camel registry name of the {@link Router} (load an accepted message, commit its routing). */
@@ -295,10 +315,22 @@ public final class GatewayRuntime implements AutoCloseable {
         main.bind(HEALTH_CHECK, new HealthCheck(healthProbes()));
         LedgerAppender ledger = new LedgerAppender(clock);
         RoutingQueue routingQueue = new JmsRoutingQueue(broker.connectionFactory());
-        Acceptance acceptance = new Acceptance(database.dataSource(), ledger, routingQueue, clock);
+        PayloadStore payloads = payloadStore();
+        main.bind(PAYLOAD_STORE, payloads);
+        main.bind(PAYLOAD_ERASURE, new PayloadErasure(database.dataSource(), ledger, clock));
+        Acceptance acceptance = new Acceptance(database.dataSource(), ledger, routingQueue, clock, payloads);
         rejections = new Rejections(database.dataSource(), ledger);
         main.bind(ACCEPTANCE, acceptance);
         main.bind(REJECTIONS, rejections);
+        LedgerCheckpoints checkpoints = new LedgerCheckpoints(
+                database.dataSource(),
+                new CheckpointSigner(ledgerSigningKey(), clock),
+                clock,
+                longProperty("gateway.ledger.checkpoint.every-entries", 1000),
+                durationProperty("gateway.ledger.checkpoint.max-age", Duration.ofMinutes(5)));
+        main.bind(LEDGER_CHECKPOINTS, checkpoints);
+        main.bind(AUDIT_API, new AuditApi(database.dataSource(), ledger, checkpoints));
+        main.bind(AUTHENTICATED_REQUEST, new AuthenticatedRequestProcessor());
         main.bind(CERTIFICATE_VALIDATOR, validator);
         main.bind(DIRECTORY, directory);
         main.bind(PROFILE_VALIDATOR, profileValidator);
@@ -322,7 +354,7 @@ public final class GatewayRuntime implements AutoCloseable {
                         clock,
                         Duration.ofSeconds(Long.parseLong(
                                 settings.properties().getProperty("gateway.outbox.relay.grace.seconds", "30")))));
-        bindRoutingAndDelivery(main, directory, ledger, clock, validator);
+        bindRoutingAndDelivery(main, directory, ledger, clock, validator, payloads);
         main.bind(SoapBinding.ENDPOINT_BEAN, SoapBinding.endpoint(soapBus));
         main.bind(
                 SoapBinding.REQUESTS_BEAN,
@@ -347,7 +379,12 @@ public final class GatewayRuntime implements AutoCloseable {
      * routes/routing.yaml, routes/mailbox-*.yaml and routes/directory-reload.yaml wire.
      */
     private void bindRoutingAndDelivery(
-            Main main, DirectoryHolder directory, LedgerAppender ledger, Clock clock, CertificateValidator validator) {
+            Main main,
+            DirectoryHolder directory,
+            LedgerAppender ledger,
+            Clock clock,
+            CertificateValidator validator,
+            PayloadStore payloads) {
         Properties p = settings.properties();
         PostcodeLookup postcodes;
         byte[] gatewayCertificate;
@@ -384,7 +421,7 @@ public final class GatewayRuntime implements AutoCloseable {
         log.info("Postcode table loaded: {} entries", postcodes.size());
         DataSource ds = database.dataSource();
         CanonicalXml canonical = new CanonicalXml();
-        Deliveries deliveries = new Deliveries(ledger, clock);
+        Deliveries deliveries = new Deliveries(ledger, clock, payloads);
         DeliveryRelay relay = new DeliveryRelay(ds, deliveries, new JmsDeliveryQueue(broker.connectionFactory()));
         GatewayMessages gatewayMessages = new GatewayMessages(canonical, gatewayCertificate, clock);
         mailbox = new Mailbox(ds, directory::current, deliveries, relay, gatewayMessages, ledger, clock);
@@ -497,6 +534,50 @@ public final class GatewayRuntime implements AutoCloseable {
                     r.errorCode().code());
             ledgered.record(new Rejection(r.errorCode(), FhirIntake.UNAUTHENTICATED, null, null, null, "http"));
         };
+    }
+
+    private NoteSigningKey ledgerSigningKey() {
+        Path file = Path.of(settings.properties()
+                .getProperty("gateway.ledger.signing.key", "")
+                .trim());
+        try {
+            return NoteSigningKey.parse(
+                    Files.readString(file, StandardCharsets.UTF_8).trim());
+        } catch (IOException | IllegalArgumentException e) {
+            throw new StartupException("Cannot read the ledger signing key " + file
+                    + ": run ./gateway ledger-key or set gateway.ledger.signing.key (" + e.getMessage() + ")");
+        }
+    }
+
+    private PayloadStore payloadStore() {
+        Path file = Path.of(settings.properties()
+                .getProperty("gateway.payload.master-key", "")
+                .trim());
+        try {
+            return new PayloadStore(MasterKey.read(file), RetentionPolicy.from(settings.properties()));
+        } catch (IOException | IllegalArgumentException e) {
+            throw new StartupException("Cannot read the payload master key " + file
+                    + ": set gateway.payload.master-key (" + e.getMessage() + ")");
+        }
+    }
+
+    private long longProperty(String key, long defaultValue) {
+        String value = settings.properties().getProperty(key);
+        try {
+            return value == null || value.isBlank() ? defaultValue : Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            throw new StartupException("Configuration property " + key + " must be a number, not '" + value + "'");
+        }
+    }
+
+    private Duration durationProperty(String key, Duration defaultValue) {
+        String value = settings.properties().getProperty(key);
+        try {
+            return value == null || value.isBlank() ? defaultValue : Duration.parse(value.trim());
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new StartupException(
+                    "Configuration property " + key + " must be an ISO-8601 duration like PT5M, not '" + value + "'");
+        }
     }
 
     /** The running version of the gateway (from the build), e.g. {@code 0.1.0-SNAPSHOT}. */

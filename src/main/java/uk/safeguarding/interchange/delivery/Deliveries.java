@@ -16,6 +16,7 @@ import java.util.Optional;
 import uk.safeguarding.interchange.canonical.EventCode;
 import uk.safeguarding.interchange.ledger.LedgerAppender;
 import uk.safeguarding.interchange.ledger.NewLedgerEntry;
+import uk.safeguarding.interchange.store.PayloadStore;
 
 /**
  * The {@code delivery} table: one row per (message, recipient) moving through {@link DeliveryState}. Every insert and
@@ -28,10 +29,17 @@ public final class Deliveries {
 
     private final LedgerAppender ledger;
     private final Clock clock;
+    private final PayloadStore payloads;
 
-    public Deliveries(LedgerAppender ledger, Clock clock) {
+    public Deliveries(LedgerAppender ledger, Clock clock, PayloadStore payloads) {
         this.ledger = Objects.requireNonNull(ledger);
         this.clock = Objects.requireNonNull(clock);
+        this.payloads = Objects.requireNonNull(payloads);
+    }
+
+    /** The payload store through which stored canonical documents are read and written (encrypted per message). */
+    public PayloadStore payloads() {
+        return payloads;
     }
 
     /** One delivery as stored. {@code outcome} is the decision code once in {@code OUTCOME}, else null. */
@@ -116,10 +124,19 @@ public final class Deliveries {
             update.setString(6, recipientId);
             update.executeUpdate();
         }
-        String ledgerEvent = to == DeliveryState.OUTCOME ? "OUTCOME(" + outcome + ")" : to.name();
+        // The outcome code (accepted, declined, ...) is the entry's reason; the event is the state's name.
         ledger.append(
                 connection,
-                new NewLedgerEntry(ledgerEvent, trackingId, null, actor, recipientId, event.code(), null, errorCode));
+                new NewLedgerEntry(
+                        to.name(),
+                        trackingId,
+                        null,
+                        actor,
+                        recipientId,
+                        event.code(),
+                        null,
+                        errorCode,
+                        to == DeliveryState.OUTCOME ? outcome : null));
         return Optional.of(row.get().state());
     }
 
@@ -190,13 +207,15 @@ public final class Deliveries {
             insert.setString(4, sha);
             insert.setString(5, event.code());
             insert.setTimestamp(6, Timestamp.from(now));
-            insert.setBytes(7, canonicalXml);
+            PayloadStore.PayloadKey key = payloads.newKey(trackingId);
+            insert.setBytes(7, key.encrypt(PayloadStore.CANONICAL_XML, canonicalXml));
             insert.setString(8, binding);
             insert.setString(9, GatewayMessages.GATEWAY_ID);
             insert.setString(10, priority);
             insert.setString(11, derivedFrom);
             insert.setTimestamp(12, Timestamp.from(now));
             insert.executeUpdate();
+            payloads.save(connection, key, event.code(), now);
         }
         ledger.append(
                 connection,

@@ -29,6 +29,7 @@ import uk.safeguarding.interchange.error.ErrorCode;
 import uk.safeguarding.interchange.error.GatewayException;
 import uk.safeguarding.interchange.ledger.LedgerAppender;
 import uk.safeguarding.interchange.ledger.NewLedgerEntry;
+import uk.safeguarding.interchange.store.PayloadStore;
 
 /**
  * The {@code mailbox} delivery mode (spec §9, as in NHS MESH): the per-recipient queue consumer {@link #store stores}
@@ -149,14 +150,12 @@ public final class Mailbox {
             if (ownerHolding(connection, owners, trackingId).isEmpty()) {
                 throw refused(callerId, trackingId);
             }
-            try (PreparedStatement query =
-                    connection.prepareStatement("SELECT canonical_xml FROM message WHERE tracking_id = ?")) {
-                query.setString(1, trackingId);
-                try (ResultSet rs = query.executeQuery()) {
-                    rs.next();
-                    return rs.getBytes(1);
-                }
-            }
+            return deliveries
+                    .payloads()
+                    .read(connection, trackingId, PayloadStore.CANONICAL_XML)
+                    .orElseThrow(() -> new GatewayException(
+                            ErrorCode.SCHEMA_UNKNOWN_OPERATION,
+                            "The message's content was erased at the end of its retention period."));
         } catch (SQLException e) {
             throw unavailable(e);
         }

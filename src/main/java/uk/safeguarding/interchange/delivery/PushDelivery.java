@@ -25,6 +25,7 @@ import uk.safeguarding.interchange.directory.DeliveryMode;
 import uk.safeguarding.interchange.directory.Directory;
 import uk.safeguarding.interchange.directory.Organisation;
 import uk.safeguarding.interchange.error.ErrorCode;
+import uk.safeguarding.interchange.store.PayloadStore;
 
 /**
  * The push delivery modes ({@code fhir-push}, {@code soap-push}, spec §9): one attempt per call, the outcome recorded
@@ -387,15 +388,12 @@ public final class PushDelivery {
         }
     }
 
-    private static byte[] loadXml(Connection connection, String trackingId) throws SQLException {
-        try (PreparedStatement query =
-                connection.prepareStatement("SELECT canonical_xml FROM message WHERE tracking_id = ?")) {
-            query.setString(1, trackingId);
-            try (ResultSet rs = query.executeQuery()) {
-                rs.next();
-                return rs.getBytes(1);
-            }
-        }
+    private byte[] loadXml(Connection connection, String trackingId) throws SQLException {
+        // Decrypted with the message's own key; erased content cannot be pushed any more.
+        return deliveries
+                .payloads()
+                .read(connection, trackingId, PayloadStore.CANONICAL_XML)
+                .orElseThrow(() -> new IllegalStateException("The message's content is erased or missing"));
     }
 
     private Instant now() {

@@ -17,10 +17,11 @@ import uk.safeguarding.interchange.error.ErrorCode;
 import uk.safeguarding.interchange.error.GatewayException;
 import uk.safeguarding.interchange.ledger.LedgerAppender;
 import uk.safeguarding.interchange.ledger.NewLedgerEntry;
+import uk.safeguarding.interchange.store.PayloadStore;
 
 /**
  * Durable acceptance, shared by every binding. One database transaction stores the message and its
- * acknowledgement, appends the {@code ACCEPTED} ledger entry and writes an outbox row; after commit the tracking
+ * acknowledgement (both encrypted under the message's own key, {@link PayloadStore}), appends the {@code ACCEPTED} ledger entry and writes an outbox row; after commit the tracking
  * id is published to the routing queue and the outbox row marked published. A crash after commit and before
  * the publish loses nothing: {@link OutboxRelay} republishes unpublished rows, and the queue's duplicate detection
  * (keyed by tracking id) drops a publish that had in fact happened. The caller may answer {@code ok} only when
@@ -37,8 +38,18 @@ public final class Acceptance {
     private final LedgerAppender ledger;
     private final RoutingQueue routingQueue;
     private final Clock clock;
+    private final PayloadStore payloads;
 
-    public Acceptance(DataSource dataSource, LedgerAppender ledger, RoutingQueue routingQueue, Clock clock) {
+    /**
+     * @param payloads encrypts the stored canonical document and acknowledgement with the message's own key
+     */
+    public Acceptance(
+            DataSource dataSource,
+            LedgerAppender ledger,
+            RoutingQueue routingQueue,
+            Clock clock,
+            PayloadStore payloads) {
+        this.payloads = Objects.requireNonNull(payloads);
         this.dataSource = Objects.requireNonNull(dataSource);
         this.ledger = Objects.requireNonNull(ledger);
         this.routingQueue = Objects.requireNonNull(routingQueue);
@@ -57,7 +68,7 @@ public final class Acceptance {
             accepted = store(submission, renderer);
         } catch (SQLException e) {
             // A concurrent resend of the same message may have won the unique key: answer as for a duplicate.
-            Optional<Accepted> existing = existing(submission);
+            Optional<Accepted> existing = existing(submission, renderer);
             if (existing.isPresent()) {
                 return existing.get();
             }
@@ -73,14 +84,16 @@ public final class Acceptance {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
-                Optional<Accepted> previous = find(connection, submission);
+                Optional<Accepted> previous = find(connection, submission, renderer);
                 if (previous.isPresent()) {
                     connection.rollback();
                     return previous.get();
                 }
                 Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
                 byte[] acknowledgement = renderer.render(submission.trackingId(), now);
-                insertMessage(connection, submission, now, acknowledgement);
+                PayloadStore.PayloadKey key = payloads.newKey(submission.trackingId());
+                insertMessage(connection, submission, now, key, acknowledgement);
+                payloads.save(connection, key, submission.event().code(), now);
                 ledger.append(
                         connection,
                         new NewLedgerEntry(
@@ -120,15 +133,16 @@ public final class Acceptance {
         }
     }
 
-    private Optional<Accepted> existing(Submission submission) {
+    private Optional<Accepted> existing(Submission submission, AcknowledgementRenderer renderer) {
         try (Connection connection = dataSource.getConnection()) {
-            return find(connection, submission);
+            return find(connection, submission, renderer);
         } catch (SQLException e) {
             return Optional.empty();
         }
     }
 
-    private static Optional<Accepted> find(Connection connection, Submission submission) throws SQLException {
+    private Optional<Accepted> find(Connection connection, Submission submission, AcknowledgementRenderer renderer)
+            throws SQLException {
         try (PreparedStatement query = connection.prepareStatement(
                 "SELECT tracking_id, content_sha256, received_at, ack_payload, binding FROM message"
                         + " WHERE sender_id = ? AND sender_message_id = ?")) {
@@ -144,17 +158,23 @@ public final class Acceptance {
                             "Message id " + submission.senderMessageId()
                                     + " was already used by this sender for different content.");
                 }
-                return Optional.of(new Accepted(
-                        rs.getString("tracking_id"),
-                        rs.getTimestamp("received_at").toInstant(),
-                        true,
-                        rs.getBytes("ack_payload"),
-                        rs.getString("binding")));
+                String trackingId = rs.getString("tracking_id");
+                Instant receivedAt = rs.getTimestamp("received_at").toInstant();
+                byte[] storedAck = rs.getBytes("ack_payload");
+                Optional<PayloadStore.PayloadKey> key = payloads.key(connection, trackingId);
+                // After erasure the original acknowledgement is gone with its key; the same tracking id and time
+                // rendered again say the same thing.
+                byte[] acknowledgement = key.isPresent() && storedAck != null
+                        ? key.get().decrypt(PayloadStore.ACK_PAYLOAD, storedAck)
+                        : renderer.render(trackingId, receivedAt);
+                return Optional.of(
+                        new Accepted(trackingId, receivedAt, true, acknowledgement, rs.getString("binding")));
             }
         }
     }
 
-    private static void insertMessage(Connection connection, Submission s, Instant now, byte[] acknowledgement)
+    private static void insertMessage(
+            Connection connection, Submission s, Instant now, PayloadStore.PayloadKey key, byte[] acknowledgement)
             throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement(
                 "INSERT INTO message (tracking_id, sender_id, sender_message_id, content_sha256, event, received_at,"
@@ -165,8 +185,8 @@ public final class Acceptance {
             insert.setString(4, s.contentSha256());
             insert.setString(5, s.event().code());
             insert.setTimestamp(6, Timestamp.from(now));
-            insert.setBytes(7, s.canonicalXml());
-            insert.setBytes(8, acknowledgement);
+            insert.setBytes(7, key.encrypt(PayloadStore.CANONICAL_XML, s.canonicalXml()));
+            insert.setBytes(8, key.encrypt(PayloadStore.ACK_PAYLOAD, acknowledgement));
             insert.setString(9, s.binding());
             insert.setString(10, s.submittedBy());
             insert.executeUpdate();

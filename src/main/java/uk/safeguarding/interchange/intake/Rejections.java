@@ -25,8 +25,20 @@ public final class Rejections {
         this.ledger = Objects.requireNonNull(ledger);
     }
 
-    /** Appends the rejection to the ledger; returns its sequence number, or -1 if it could not be recorded. */
+    /**
+     * Appends the rejection to the ledger; returns its sequence number, or -1 if it could not be recorded. A field the
+     * ledger refuses (a message id or event code of a form no entry may hold) is dropped rather than losing the
+     * rejection. Never throws.
+     */
     public long record(Rejection rejection) {
+        try {
+            return append(rejection, true);
+        } catch (IllegalArgumentException e) {
+            return append(rejection, false);
+        }
+    }
+
+    private long append(Rejection rejection, boolean withDetails) {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
@@ -35,11 +47,11 @@ public final class Rejections {
                         new NewLedgerEntry(
                                 "REJECTED",
                                 null,
-                                rejection.senderMessageId(),
+                                withDetails ? rejection.senderMessageId() : null,
                                 rejection.actor(),
                                 null,
-                                rejection.messageType(),
-                                rejection.payloadSha256(),
+                                withDetails ? rejection.messageType() : null,
+                                withDetails ? rejection.payloadSha256() : null,
                                 rejection.code().code()));
                 connection.commit();
                 return seq;
@@ -47,7 +59,16 @@ public final class Rejections {
                 connection.rollback();
                 throw e;
             }
-        } catch (SQLException e) {
+        } catch (IllegalArgumentException e) {
+            if (withDetails) {
+                throw e;
+            }
+            log.error(
+                    "Could not record a {} rejection in the ledger",
+                    rejection.code().code(),
+                    e);
+            return -1;
+        } catch (SQLException | RuntimeException e) {
             log.error(
                     "Could not record a {} rejection in the ledger",
                     rejection.code().code(),

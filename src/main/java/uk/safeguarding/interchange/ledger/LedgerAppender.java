@@ -8,14 +8,27 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
+import uk.safeguarding.interchange.ledger.merkle.CompactRange;
 
 /**
  * Appends ledger entries inside the caller's transaction. The head row lock makes sequence numbers gap-free and
- * ordered by commit: a rolled-back transaction releases its number with the lock. Thread-safe (stateless apart
- * from the clock).
+ * ordered by commit: a rolled-back transaction releases its number with the lock. In the same transaction each
+ * append builds the {@link LedgerEntry} (time from the injected clock), records its leaf hash and appends it to the
+ * RFC 9162 Merkle tree, storing the perfect subtree nodes it completes ({@code ledger_node}), so roots and proofs are
+ * served from the database (decision 0004). Thread-safe (stateless apart from the clock).
  */
 public final class LedgerAppender {
+    /** The gateway's own organisation id (decision 0001); {@code "gateway"} as an actor means this. */
+    public static final String GATEWAY = "urn:interchange:gateway:national";
+    /**
+     * The actor of a request refused before any client certificate was validated; {@code "unauthenticated"} as an
+     * actor means this. An organisation-id-shaped token so every entry's actor has one form.
+     */
+    public static final String UNAUTHENTICATED = "urn:interchange:unauthenticated:anonymous";
+
     private final Clock clock;
 
     public LedgerAppender(Clock clock) {
@@ -27,11 +40,14 @@ public final class LedgerAppender {
      * visible when the caller commits.
      *
      * @return the entry's sequence number
+     * @throws IllegalArgumentException when the event is not a {@link LedgerEvent} name or a field is not of the form
+     *     {@link LedgerEntry} allows (the message names the field, never its value); nothing was written
      */
     public long append(Connection connection, NewLedgerEntry entry) throws SQLException {
         if (connection.getAutoCommit()) {
             throw new IllegalStateException("ledger appends must run inside the caller's transaction");
         }
+        LedgerEvent event = event(entry.event());
         long seq;
         try (PreparedStatement lock =
                         connection.prepareStatement("SELECT next_seq FROM ledger_head WHERE id = 1 FOR UPDATE");
@@ -42,26 +58,67 @@ public final class LedgerAppender {
             seq = rs.getLong(1);
         }
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-        try (PreparedStatement insert = connection.prepareStatement(
-                "INSERT INTO ledger_entry (seq, ts, event, tracking_id, sender_message_id, actor, counterparty,"
-                        + " message_type, payload_sha256, outcome, error_code) VALUES (?,?,?,?,?,?,?,?,?,?,?)")) {
-            insert.setLong(1, seq);
-            insert.setTimestamp(2, Timestamp.from(now));
-            insert.setString(3, entry.event());
-            insert.setString(4, entry.trackingId());
-            insert.setString(5, entry.senderMessageId());
-            insert.setString(6, entry.actor());
-            insert.setString(7, entry.counterparty());
-            insert.setString(8, entry.messageType());
-            insert.setString(9, entry.payloadSha256());
-            insert.setString(10, entry.event());
-            insert.setString(11, entry.errorCode());
-            insert.executeUpdate();
-        }
+        LedgerEntry built = new LedgerEntry(
+                seq,
+                now,
+                event,
+                entry.trackingId(),
+                entry.senderMessageId(),
+                actor(entry.actor()),
+                entry.counterparty(),
+                entry.messageType(),
+                entry.payloadSha256(),
+                entry.reason(),
+                entry.errorCode());
+        byte[] leafHash = built.leafHash();
+        List<LedgerNodes.Node> nodes = new ArrayList<>(2);
+        CompactRange range = LedgerNodes.range(connection, seq);
+        range.append(leafHash, (level, index, hash) -> nodes.add(new LedgerNodes.Node(level, index, hash)));
+        insertEntry(connection, built, leafHash);
+        LedgerNodes.insert(connection, nodes);
         try (PreparedStatement advance =
                 connection.prepareStatement("UPDATE ledger_head SET next_seq = next_seq + 1 WHERE id = 1")) {
             advance.executeUpdate();
         }
         return seq;
+    }
+
+    /** The {@link LedgerEvent} named {@code name}; unknown names are refused, never recorded as free text. */
+    static LedgerEvent event(String name) {
+        try {
+            return LedgerEvent.valueOf(name);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("event is not a ledger event name", e);
+        }
+    }
+
+    private static String actor(String actor) {
+        return switch (actor) {
+            case "gateway" -> GATEWAY;
+            case "unauthenticated" -> UNAUTHENTICATED;
+            default -> actor;
+        };
+    }
+
+    private static void insertEntry(Connection connection, LedgerEntry e, byte[] leafHash) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO ledger_entry (seq, ts, event, tracking_id, sender_message_id, actor, counterparty,"
+                        + " message_type, payload_sha256, outcome, error_code, reason, leaf_hash)"
+                        + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
+            insert.setLong(1, e.seq());
+            insert.setTimestamp(2, Timestamp.from(e.time()));
+            insert.setString(3, e.event().name());
+            insert.setString(4, e.trackingId());
+            insert.setString(5, e.senderMessageId());
+            insert.setString(6, e.actor());
+            insert.setString(7, e.counterparty());
+            insert.setString(8, e.messageType());
+            insert.setString(9, e.payloadSha256());
+            insert.setString(10, e.event().name());
+            insert.setString(11, e.errorCode());
+            insert.setString(12, e.reason());
+            insert.setBytes(13, leafHash);
+            insert.executeUpdate();
+        }
     }
 }

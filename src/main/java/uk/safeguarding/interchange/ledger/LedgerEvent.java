@@ -11,6 +11,8 @@ public enum LedgerEvent {
     REJECTED,
     /** A recipient was resolved for an accepted message ({@code counterparty} = the recipient). */
     ROUTED,
+    /** No recipient could be resolved for an accepted message; {@code errorCode} is the {@code ROUTE-*} code. */
+    ROUTING_FAILED,
     /** The message reached the recipient (push answered ok, or mailbox fetch acknowledged). */
     DELIVERED,
     /** Delivery to a recipient failed after every retry or its time-to-live; the message is parked. */

@@ -30,6 +30,7 @@ import uk.safeguarding.interchange.delivery.GatewayMessages;
 import uk.safeguarding.interchange.directory.Directory;
 import uk.safeguarding.interchange.ledger.LedgerAppender;
 import uk.safeguarding.interchange.ledger.NewLedgerEntry;
+import uk.safeguarding.interchange.store.PayloadStore;
 
 /**
  * Loads an accepted message for routing ({@link #load}) and commits the routing decision ({@link #commit}) in one
@@ -79,17 +80,14 @@ public final class Router {
      *     finally dead-lettered for an operator)
      */
     public RoutingPlan load(String trackingId) throws SQLException {
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement query =
-                        connection.prepareStatement("SELECT canonical_xml FROM message WHERE tracking_id = ?")) {
-            query.setString(1, trackingId.strip());
-            try (ResultSet rs = query.executeQuery()) {
-                if (!rs.next()) {
-                    throw new IllegalStateException("No stored message has tracking id " + trackingId);
-                }
-                InterchangeMessage message = canonical.unmarshal(rs.getBytes(1));
-                return RoutingPlan.start(trackingId.strip(), message, directory.get());
-            }
+        try (Connection connection = dataSource.getConnection()) {
+            byte[] document = deliveries
+                    .payloads()
+                    .read(connection, trackingId.strip(), PayloadStore.CANONICAL_XML)
+                    .orElseThrow(() -> new IllegalStateException(
+                            "No stored (or no longer readable) message has tracking id " + trackingId));
+            InterchangeMessage message = canonical.unmarshal(document);
+            return RoutingPlan.start(trackingId.strip(), message, directory.get());
         }
     }
 
@@ -133,7 +131,11 @@ public final class Router {
         }
         try (PreparedStatement update =
                 connection.prepareStatement("UPDATE message SET canonical_xml = ? WHERE tracking_id = ?")) {
-            update.setBytes(1, canonical.marshal(message));
+            PayloadStore.PayloadKey key = deliveries
+                    .payloads()
+                    .key(connection, plan.trackingId())
+                    .orElseThrow(() -> new IllegalStateException("The message's payload key was erased"));
+            update.setBytes(1, key.encrypt(PayloadStore.CANONICAL_XML, canonical.marshal(message)));
             update.setString(2, plan.trackingId());
             update.executeUpdate();
         }

@@ -33,6 +33,9 @@ import uk.safeguarding.interchange.error.ErrorCode;
 import uk.safeguarding.interchange.error.GatewayException;
 import uk.safeguarding.interchange.ledger.LedgerAppender;
 import uk.safeguarding.interchange.store.Database;
+import uk.safeguarding.interchange.store.MasterKey;
+import uk.safeguarding.interchange.store.PayloadStore;
+import uk.safeguarding.interchange.store.RetentionPolicy;
 
 /** Durable acceptance against a real H2 file database (Flyway-migrated) and a real embedded Artemis broker. */
 class AcceptanceIT {
@@ -47,6 +50,7 @@ class AcceptanceIT {
     EmbeddedBroker broker;
     JmsRoutingQueue queue;
     LedgerAppender ledger;
+    PayloadStore payloads;
     Acceptance acceptance;
 
     @BeforeEach
@@ -56,7 +60,8 @@ class AcceptanceIT {
         broker = EmbeddedBroker.start(tmp.resolve("artemis"));
         queue = new JmsRoutingQueue(broker.connectionFactory());
         ledger = new LedgerAppender(CLOCK);
-        acceptance = new Acceptance(database.dataSource(), ledger, queue, CLOCK);
+        payloads = new PayloadStore(new MasterKey(new byte[32]), RetentionPolicy.from(new java.util.Properties()));
+        acceptance = new Acceptance(database.dataSource(), ledger, queue, CLOCK, payloads);
     }
 
     @AfterEach
@@ -97,6 +102,35 @@ class AcceptanceIT {
     }
 
     @Test
+    void storesTheCanonicalDocumentAndAcknowledgementEncryptedUnderTheMessagesOwnKey() throws Exception {
+        Submission s = submission("bundle-enc", "9".repeat(64));
+        Accepted accepted = acceptance.accept(s, ack());
+
+        try (Connection c = database.dataSource().getConnection();
+                PreparedStatement ps =
+                        c.prepareStatement("SELECT canonical_xml, ack_payload FROM message WHERE tracking_id = ?")) {
+            ps.setString(1, s.trackingId());
+            try (ResultSet rs = ps.executeQuery()) {
+                assertThat(rs.next()).isTrue();
+                assertThat(new String(rs.getBytes(1), StandardCharsets.ISO_8859_1))
+                        .doesNotContain("InterchangeMessage");
+                assertThat(new String(rs.getBytes(2), StandardCharsets.ISO_8859_1))
+                        .doesNotContain("ack ");
+            }
+            assertThat(payloads.read(c, s.trackingId(), PayloadStore.CANONICAL_XML))
+                    .hasValue(s.canonicalXml());
+            assertThat(payloads.read(c, s.trackingId(), PayloadStore.ACK_PAYLOAD))
+                    .hasValue(accepted.acknowledgement());
+            PayloadStore otherMaster = new PayloadStore(
+                    new MasterKey("k".repeat(32).getBytes(StandardCharsets.US_ASCII)),
+                    RetentionPolicy.from(new java.util.Properties()));
+            assertThatThrownBy(() -> otherMaster.read(c, s.trackingId(), PayloadStore.CANONICAL_XML))
+                    .isInstanceOf(java.sql.SQLException.class)
+                    .hasMessageContaining("another master key");
+        }
+    }
+
+    @Test
     void exactResendReturnsTheOriginalAcknowledgementAndQueuesNothingMore() throws Exception {
         Accepted first = acceptance.accept(submission("bundle-2", "b".repeat(64)), ack());
 
@@ -128,7 +162,8 @@ class AcceptanceIT {
                 trackingId -> {
                     throw new IllegalStateException("broker down");
                 },
-                CLOCK);
+                CLOCK,
+                payloads);
         Submission s = submission("bundle-4", "e".repeat(64));
 
         assertThatThrownBy(() -> brokerDown.accept(s, ack()))

@@ -26,6 +26,7 @@ import org.apache.camel.support.ResourceHelper;
 import org.apache.cxf.BusFactory;
 import org.h2.jdbcx.JdbcDataSource;
 import uk.safeguarding.interchange.GatewayRuntime;
+import uk.safeguarding.interchange.audit.AuditApi;
 import uk.safeguarding.interchange.broker.DeliveryConsumers;
 import uk.safeguarding.interchange.broker.JmsDeliveryQueue;
 import uk.safeguarding.interchange.broker.JmsRoutingQueue;
@@ -50,11 +51,19 @@ import uk.safeguarding.interchange.intake.fhir.FhirReplies;
 import uk.safeguarding.interchange.intake.fhir.validation.SharedValidator;
 import uk.safeguarding.interchange.intake.soap.SoapBinding;
 import uk.safeguarding.interchange.ledger.LedgerAppender;
+import uk.safeguarding.interchange.ledger.LedgerCheckpoints;
+import uk.safeguarding.interchange.ledger.checkpoint.CheckpointSigner;
+import uk.safeguarding.interchange.ledger.checkpoint.NoteSigningKey;
 import uk.safeguarding.interchange.routing.JdbcMessageHistory;
 import uk.safeguarding.interchange.routing.PostcodeTables;
 import uk.safeguarding.interchange.routing.Router;
 import uk.safeguarding.interchange.routing.RoutingRules;
+import uk.safeguarding.interchange.server.AuthenticatedRequestProcessor;
 import uk.safeguarding.interchange.server.CallerIdentity;
+import uk.safeguarding.interchange.store.MasterKey;
+import uk.safeguarding.interchange.store.PayloadErasure;
+import uk.safeguarding.interchange.store.PayloadStore;
+import uk.safeguarding.interchange.store.RetentionPolicy;
 import uk.safeguarding.interchange.trust.CertificateValidator;
 import uk.safeguarding.interchange.trust.CrlStore;
 import uk.safeguarding.interchange.trust.SigningKey;
@@ -103,13 +112,26 @@ final class RouteFiles {
             beans.put(GatewayRuntime.CLOCK, Clock.systemUTC());
             LedgerAppender ledger = new LedgerAppender(Clock.systemUTC());
             RoutingQueue queue = new JmsRoutingQueue(cf);
-            beans.put(GatewayRuntime.ACCEPTANCE, new Acceptance(ds, ledger, queue, Clock.systemUTC()));
+            PayloadStore payloads =
+                    new PayloadStore(new MasterKey(new byte[32]), RetentionPolicy.from(new java.util.Properties()));
+            beans.put(GatewayRuntime.PAYLOAD_STORE, payloads);
+            beans.put(GatewayRuntime.PAYLOAD_ERASURE, new PayloadErasure(ds, ledger, Clock.systemUTC()));
+            beans.put(GatewayRuntime.ACCEPTANCE, new Acceptance(ds, ledger, queue, Clock.systemUTC(), payloads));
+            LedgerCheckpoints checkpoints = new LedgerCheckpoints(
+                    ds,
+                    new CheckpointSigner(NoteSigningKey.generate("test/ledger"), Clock.systemUTC()),
+                    Clock.systemUTC(),
+                    1000,
+                    java.time.Duration.ofMinutes(5));
+            beans.put(GatewayRuntime.LEDGER_CHECKPOINTS, checkpoints);
+            beans.put(GatewayRuntime.AUDIT_API, new AuditApi(ds, ledger, checkpoints));
+            beans.put(GatewayRuntime.AUTHENTICATED_REQUEST, new AuthenticatedRequestProcessor());
             beans.put(GatewayRuntime.REJECTIONS, new Rejections(ds, ledger));
             beans.put(
                     GatewayRuntime.OUTBOX_RELAY,
                     new OutboxRelay(ds, queue, Clock.systemUTC(), java.time.Duration.ofSeconds(30)));
-            bindRoutingAndDelivery(beans, ds, cf, ledger);
-            beans.put(GatewayRuntime.FHIR_INTAKE, fhirIntake(ds, ledger, queue));
+            bindRoutingAndDelivery(beans, ds, cf, ledger, payloads);
+            beans.put(GatewayRuntime.FHIR_INTAKE, fhirIntake(ds, ledger, queue, payloads));
             // The SOAP route: a real CXF endpoint bean; the adapter's decisions are tested in intake.soap.
             beans.put(
                     SoapBinding.ENDPOINT_BEAN,
@@ -129,10 +151,14 @@ final class RouteFiles {
     }
 
     private static void bindRoutingAndDelivery(
-            Map<String, Object> beans, JdbcDataSource ds, ActiveMQConnectionFactory cf, LedgerAppender ledger) {
+            Map<String, Object> beans,
+            JdbcDataSource ds,
+            ActiveMQConnectionFactory cf,
+            LedgerAppender ledger,
+            PayloadStore payloads) {
         Clock clock = Clock.systemUTC();
         DirectoryHolder directory = new DirectoryHolder(Path.of("config/directory.yaml"));
-        Deliveries deliveries = new Deliveries(ledger, clock);
+        Deliveries deliveries = new Deliveries(ledger, clock, payloads);
         DeliveryRelay relay = new DeliveryRelay(ds, deliveries, new JmsDeliveryQueue(cf));
         GatewayMessages messages = new GatewayMessages(new CanonicalXml(), new byte[] {1}, clock);
         Mailbox mailbox = new Mailbox(ds, directory::current, deliveries, relay, messages, ledger, clock);
@@ -177,7 +203,8 @@ final class RouteFiles {
     }
 
     /** The real intake bean over the committed dev PKI, directory and FHIR resources (its dependencies are ours). */
-    private static FhirIntake fhirIntake(DataSource ds, LedgerAppender ledger, RoutingQueue queue) throws IOException {
+    private static FhirIntake fhirIntake(
+            DataSource ds, LedgerAppender ledger, RoutingQueue queue, PayloadStore payloads) throws IOException {
         Clock clock = Clock.systemUTC();
         CertificateValidator validator = new CertificateValidator(
                 TrustAnchors.load(Path.of("certs-dev/truststore.p12"), "dev-only".toCharArray()),
@@ -190,7 +217,7 @@ final class RouteFiles {
                 new DirectoryHolder(Path.of("config/directory.yaml")),
                 SharedValidator.get(),
                 new CanonicalXml(),
-                new Acceptance(ds, ledger, queue, clock),
+                new Acceptance(ds, ledger, queue, clock, payloads),
                 new Rejections(ds, ledger),
                 new FhirReplies(new BundleSigner(
                         SigningKey.loadPkcs12(Path.of("certs-dev/gateway-signing.p12"), "dev-only".toCharArray()))),

@@ -1,0 +1,220 @@
+package uk.safeguarding.interchange.ledger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
+import uk.safeguarding.interchange.ledger.checkpoint.Checkpoint;
+import uk.safeguarding.interchange.ledger.checkpoint.CheckpointSigner;
+import uk.safeguarding.interchange.ledger.checkpoint.CheckpointVerifier;
+import uk.safeguarding.interchange.ledger.checkpoint.NoteSigningKey;
+import uk.safeguarding.interchange.ledger.checkpoint.NoteVerifierKey;
+import uk.safeguarding.interchange.ledger.merkle.MerkleTree;
+
+/**
+ * The database-backed ledger (appender, stored Merkle nodes, reader, checkpoints) against a real, freshly migrated
+ * database; subclasses supply H2 or PostgreSQL.
+ */
+abstract class LedgerStoreContract {
+    static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-21T09:00:00.123Z"), ZoneOffset.UTC);
+    static final String SCHOOL = "urn:interchange:school:100001";
+
+    /** A freshly migrated, empty database. */
+    abstract DataSource dataSource();
+
+    final LedgerAppender appender = new LedgerAppender(CLOCK);
+
+    static NoteSigningKey devKey() throws Exception {
+        return NoteSigningKey.parse(Files.readString(Path.of("certs-dev/ledger-signing.key"), StandardCharsets.UTF_8)
+                .trim());
+    }
+
+    static NoteVerifierKey devVerifierKey() throws Exception {
+        return NoteVerifierKey.parse(Files.readString(Path.of("certs-dev/ledger-signing.vkey"), StandardCharsets.UTF_8)
+                .trim());
+    }
+
+    long append(String trackingId) throws SQLException {
+        try (Connection c = dataSource().getConnection()) {
+            c.setAutoCommit(false);
+            long seq = appender.append(
+                    c,
+                    new NewLedgerEntry(
+                            "ACCEPTED",
+                            trackingId,
+                            "msg-" + trackingId,
+                            SCHOOL,
+                            SCHOOL,
+                            "safeguarding-referral",
+                            "a".repeat(64),
+                            null));
+            c.commit();
+            return seq;
+        }
+    }
+
+    List<LedgerExportLine> exportAll() throws SQLException {
+        LedgerReader reader = new LedgerReader(dataSource());
+        StringWriter out = new StringWriter();
+        reader.export(0, reader.treeSize(), out);
+        return out.toString().lines().map(LedgerExportLine::parse).toList();
+    }
+
+    @Test
+    void concurrentAppendsKeepAGapFreeSequenceAndTheStoredTreeEqualsTheRecursiveRoot() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(12);
+        List<Future<Long>> seqs = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            String trackingId = "t-" + i;
+            seqs.add(pool.submit(() -> append(trackingId)));
+        }
+        List<Long> assigned = new ArrayList<>();
+        for (Future<Long> seq : seqs) {
+            assigned.add(seq.get());
+        }
+        pool.shutdown();
+
+        assertThat(assigned).doesNotHaveDuplicates().hasSize(300);
+        List<LedgerExportLine> lines = exportAll();
+        assertThat(lines).extracting(l -> l.entry().seq()).containsExactlyElementsOf(range(300));
+        List<byte[]> recomputed = new ArrayList<>();
+        for (LedgerExportLine line : lines) {
+            assertThat(line.recordedLeafHash()).isEqualTo(line.entry().leafHash());
+            recomputed.add(line.entry().leafHash());
+        }
+        LedgerReader reader = new LedgerReader(dataSource());
+        assertThat(reader.treeSize()).isEqualTo(300);
+        assertThat(reader.root(300)).isEqualTo(MerkleTree.root(recomputed));
+        for (long size : List.of(1L, 7L, 64L, 255L, 300L)) {
+            byte[] root = MerkleTree.root(recomputed.subList(0, (int) size));
+            assertThat(reader.root(size)).isEqualTo(root);
+            for (long seq : List.of(0L, size / 2, size - 1)) {
+                assertThat(MerkleTree.verifyInclusion(
+                                seq, size, recomputed.get((int) seq), reader.inclusionProof(seq, size), root))
+                        .as("inclusion of %d in %d", seq, size)
+                        .isTrue();
+            }
+            assertThat(MerkleTree.verifyConsistency(
+                            size, 300, reader.consistencyProof(size, 300), root, reader.root(300)))
+                    .as("consistency %d..300", size)
+                    .isTrue();
+        }
+    }
+
+    @Test
+    void appendRecordsTheCanonicalEntryWithTheInjectedTime() throws Exception {
+        long seq = append("t-time");
+
+        LedgerExportLine line = exportAll().get((int) seq);
+        assertThat(line.entry().time()).isEqualTo(Instant.parse("2026-11-21T09:00:00.123Z"));
+        assertThat(line.entry().event()).isEqualTo(LedgerEvent.ACCEPTED);
+        assertThat(line.toJsonLine()).contains("\"trackingId\":\"t-time\"");
+    }
+
+    @Test
+    void refusesAnUnknownEventNameAndWritesNothing() throws Exception {
+        try (Connection c = dataSource().getConnection()) {
+            c.setAutoCommit(false);
+            assertThatThrownBy(() -> appender.append(
+                            c, new NewLedgerEntry("SHREDDED", null, null, SCHOOL, null, null, null, null)))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("not a ledger event");
+            c.rollback();
+        }
+        assertThat(new LedgerReader(dataSource()).treeSize()).isZero();
+    }
+
+    @Test
+    void mapsTheGatewayAndUnauthenticatedActorsToOrganisationIds() throws Exception {
+        try (Connection c = dataSource().getConnection()) {
+            c.setAutoCommit(false);
+            appender.append(
+                    c, new NewLedgerEntry("REJECTED", null, null, "unauthenticated", null, null, null, "AUTH-001"));
+            appender.append(
+                    c, new NewLedgerEntry("ERASED", "t-1", null, "gateway", null, null, null, null, "retention"));
+            c.commit();
+        }
+        assertThat(exportAll())
+                .extracting(l -> l.entry().actor())
+                .containsExactly(LedgerAppender.UNAUTHENTICATED, LedgerAppender.GATEWAY);
+        assertThat(exportAll().get(1).entry().reason()).isEqualTo("retention");
+    }
+
+    @Test
+    void checkpointsAreSignedWhenDueAndVerifyWithTheDevVerifierKey() throws Exception {
+        LedgerCheckpoints checkpoints = new LedgerCheckpoints(
+                dataSource(), new CheckpointSigner(devKey(), CLOCK), CLOCK, 5, Duration.ofHours(1));
+        for (int i = 0; i < 3; i++) {
+            append("c-" + i);
+        }
+        StoredCheckpoint first = checkpoints.issueIfDue().orElseThrow();
+        assertThat(first.size()).isEqualTo(3);
+        for (int i = 3; i < 7; i++) {
+            append("c-" + i);
+        }
+        assertThat(checkpoints.issueIfDue()).as("grew by 4 < 5 within max age").isEmpty();
+        append("c-7");
+        StoredCheckpoint second = checkpoints.issueIfDue().orElseThrow();
+
+        assertThat(second.size()).isEqualTo(8);
+        Checkpoint verified = new CheckpointVerifier(devVerifierKey()).verify(second.note());
+        assertThat(verified.size()).isEqualTo(8);
+        assertThat(verified.rootHash()).isEqualTo(new LedgerReader(dataSource()).root(8));
+        assertThat(checkpoints.issue().note()).as("no growth: the latest").isEqualTo(second.note());
+        assertThat(checkpoints.list(-1, 10)).extracting(StoredCheckpoint::size).containsExactly(3L, 8L);
+    }
+
+    @Test
+    void refusesToSignATreeInconsistentWithThePreviousCheckpoint() throws Exception {
+        LedgerCheckpoints checkpoints = new LedgerCheckpoints(
+                dataSource(), new CheckpointSigner(devKey(), CLOCK), CLOCK, 1, Duration.ofHours(1));
+        for (int i = 0; i < 8; i++) {
+            append("r-" + i);
+        }
+        checkpoints.issue();
+        // Rewrite history: the stored subtree over entries 0..7.
+        try (Connection c = dataSource().getConnection();
+                PreparedStatement ps =
+                        c.prepareStatement("UPDATE ledger_node SET hash = ? WHERE level = 3 AND idx = 0")) {
+            ps.setBytes(1, MerkleTree.leafHash(new byte[] {1}));
+            assertThat(ps.executeUpdate()).isEqualTo(1);
+        }
+        append("r-8");
+
+        assertThatThrownBy(checkpoints::issue)
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("not consistent");
+        assertThat(checkpoints.latest().orElseThrow().size()).isEqualTo(8);
+        try (Connection c = dataSource().getConnection();
+                ResultSet rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM checkpoint")) {
+            rs.next();
+            assertThat(rs.getInt(1)).isEqualTo(1);
+        }
+    }
+
+    static List<Long> range(long n) {
+        List<Long> out = new ArrayList<>();
+        for (long i = 0; i < n; i++) {
+            out.add(i);
+        }
+        return out;
+    }
+}
