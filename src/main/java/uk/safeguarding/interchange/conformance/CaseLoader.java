@@ -58,7 +58,8 @@ public final class CaseLoader {
             "as",
             "routing-error",
             "recipient",
-            "state");
+            "state",
+            "save-derived");
 
     private CaseLoader() {}
 
@@ -85,7 +86,12 @@ public final class CaseLoader {
             throw new IllegalArgumentException(id + ": cases live at cases/<fhir|soap|api>/<area>/NAME.yaml");
         }
         String binding = relative.getName(0).toString();
-        JsonNode node = YAML.readTree(file.toFile());
+        JsonNode node;
+        try {
+            node = YAML.readTree(file.toFile());
+        } catch (IOException e) {
+            throw new IllegalArgumentException(id + ": not valid YAML: " + e.getMessage(), e);
+        }
         if (!(node instanceof ObjectNode)) {
             throw new IllegalArgumentException(id + ": not a YAML mapping");
         }

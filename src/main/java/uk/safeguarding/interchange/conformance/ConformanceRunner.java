@@ -245,6 +245,7 @@ public final class ConformanceRunner {
                         json.replaceFirst("\"type\":\"message\"", "\"type\":\"message\",\"type\":\"collection\"");
                 return new Sent(client, contentType, twice.getBytes(StandardCharsets.UTF_8), path);
             }
+            case "garble-signature" -> ((ObjectNode) bundle.get("signature")).put("data", "not base64 at all!");
             case "alg-none" -> setJws(bundle, b64url(header("none", key)) + "..");
             case "alg-hs256" -> {
                 String header = b64url(header("HS256", key));
@@ -281,15 +282,28 @@ public final class ConformanceRunner {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
-    /** {@code Type.a.b}: the first resource of Type in the Bundle, then object fields (created when missing). */
+    /**
+     * {@code Type.a.0.b}: the first resource of Type in the Bundle (or {@code Bundle}), then object fields and array
+     * indexes; missing objects are created; a null value removes the field.
+     */
     private static void setFhir(ObjectNode bundle, String path, JsonNode value) {
         String[] parts = path.split("\\.");
-        ObjectNode node = parts[0].equals("Bundle") ? bundle : resource(bundle, parts[0]);
+        JsonNode node = parts[0].equals("Bundle") ? bundle : resource(bundle, parts[0]);
         for (int i = 1; i < parts.length - 1; i++) {
-            JsonNode child = node.get(parts[i]);
-            node = child instanceof ObjectNode o ? o : node.putObject(parts[i]);
+            JsonNode child = node.isArray() ? node.get(Integer.parseInt(parts[i])) : node.get(parts[i]);
+            if (child == null) {
+                child = ((ObjectNode) node).putObject(parts[i]);
+            }
+            node = child;
         }
-        node.set(parts[parts.length - 1], value);
+        String last = parts[parts.length - 1];
+        if (value == null || value.isNull()) {
+            ((ObjectNode) node).remove(last);
+        } else if (node.isArray()) {
+            ((com.fasterxml.jackson.databind.node.ArrayNode) node).set(Integer.parseInt(last), value);
+        } else {
+            ((ObjectNode) node).set(last, value);
+        }
     }
 
     private static ObjectNode resource(ObjectNode bundle, String type) {
@@ -553,7 +567,7 @@ public final class ConformanceRunner {
                         : "mailbox of " + who + " never showed " + name + (event == null ? "" : " as " + event)
                                 + " within " + wait.toSeconds() + "s";
             }
-            String mentions = run.substitute("{" + check.path("mentions").asText() + "}");
+            String mentions = run.substitute(check.path("mentions").asText());
             return poll(() -> {
                         for (String id : mailboxIds(who, event)) {
                             HttpResponse<String> fetched = get(who, "/api/v1/mailbox/" + id);
@@ -583,6 +597,15 @@ public final class ConformanceRunner {
                             .toString()
                             .contains(check.get("routing-error").asText())) {
                 return false;
+            }
+            if (check.has("save-derived")) {
+                JsonNode derived = status.path("derived").path(0);
+                if (derived.isMissingNode()) {
+                    return false;
+                }
+                run.vars.put(
+                        check.get("save-derived").asText(),
+                        derived.isObject() ? derived.path("trackingId").asText() : derived.asText());
             }
             if (check.has("recipient")) {
                 String recipient = check.get("recipient").asText();
