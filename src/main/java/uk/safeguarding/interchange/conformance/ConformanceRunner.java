@@ -245,7 +245,7 @@ public final class ConformanceRunner {
                         json.replaceFirst("\"type\":\"message\"", "\"type\":\"message\",\"type\":\"collection\"");
                 return new Sent(client, contentType, twice.getBytes(StandardCharsets.UTF_8), path);
             }
-            case "garble-signature" -> ((ObjectNode) bundle.get("signature")).put("data", "not base64 at all!");
+            case "garble-signature" -> ((ObjectNode) bundle.get("signature")).put("data", "bm90IGEgY29tcGFjdCBKV1M=");
             case "alg-none" -> setJws(bundle, b64url(header("none", key)) + "..");
             case "alg-hs256" -> {
                 String header = b64url(header("HS256", key));
@@ -405,7 +405,7 @@ public final class ConformanceRunner {
         String generate = request.get("generate").asText();
         return switch (generate) {
             case "deep-json" -> ("[".repeat(10_000) + "]".repeat(10_000)).getBytes(StandardCharsets.US_ASCII);
-            case "oversize-json" -> padded("{", "}", 24 << 20);
+            case "oversize-json" -> padded("{", "}", (1 << 20) + (64 << 10));
             case "oversize-soap" ->
                 padded(
                         "<soap:Envelope xmlns:soap=\"" + SoapXml.SOAP12_NS + "\"><soap:Body><!--",
