@@ -5,6 +5,7 @@ import java.util.concurrent.CountDownLatch;
 import uk.safeguarding.interchange.cli.SubmitCommand;
 import uk.safeguarding.interchange.config.GatewaySettings;
 import uk.safeguarding.interchange.config.StartupException;
+import uk.safeguarding.interchange.conformance.ConformanceCommand;
 import uk.safeguarding.interchange.delivery.DlqCommand;
 import uk.safeguarding.interchange.ledger.LedgerKeyCommand;
 import uk.safeguarding.interchange.ledger.LedgerVerifierCommand;
@@ -24,6 +25,7 @@ public final class GatewayMain {
             case "submit" -> System.exit(SubmitCommand.run(rest));
             case "verify-ledger" -> System.exit(LedgerVerifierCommand.run(rest, System.out));
             case "ledger-key" -> System.exit(LedgerKeyCommand.run(rest, System.out));
+            case "conformance" -> System.exit(ConformanceCommand.run(rest, System.out, System.err));
             case "dlq" -> System.exit(DlqCommand.run(rest, System.out, System.err));
             default -> {
                 System.err.println("Unknown command: " + command + " (rest: " + rest.length + " arguments)");
@@ -101,6 +103,9 @@ public final class GatewayMain {
                   submit      sign a FHIR Bundle and post it to $process-message with mutual TLS:
                               --cert <certs-dev name | file.p12> --file <bundle.json | .xml>
                               [--url https://localhost:8443] [--sign-as <name | file.p12>]
+                  conformance --url https://HOST:PORT --client-cert X.p12 --signing-cert Y.p12 [--password PW]
+                              [--cacert root.pem] [--out target/conformance]: run the vendor conformance kit
+                              (conformance-tests/) against a gateway; JUnit XML + Markdown summary in --out
                   dev-pki     regenerate the dev PKI into certs-dev/ (or the directory given); dev only
                   verify-ledger --export F --checkpoint F [--checkpoint F ...] --key F [--origin O]
                               check a ledger export against signed checkpoints (exit 0 ok, 1 problems)

@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.KeyStore;
 import java.time.Instant;
 import java.util.List;
@@ -20,35 +21,41 @@ import org.apache.wss4j.dom.message.WSSecSignature;
 import org.apache.wss4j.dom.message.WSSecTimestamp;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
-import uk.safeguarding.interchange.testsupport.DevCerts;
 
 /**
  * Builds SOAP 1.2 requests as DOM and signs them with WSS4J the way a conforming client does (BST, Timestamp,
- * exclusive C14N, SHA-256, RSA-SHA256 or ECDSA-SHA256 by key), so tests can then tamper with them.
+ * exclusive C14N, SHA-256, RSA-SHA256 or ECDSA-SHA256 by key), so tests and the conformance kit can then tamper with
+ * them. Stateless; a {@link Spec} is a mutable description used by one caller.
  */
-final class SignedEnvelopes {
+public final class SignedEnvelopes {
     static {
         WSSConfig.init();
     }
 
     /** What to sign and how. */
-    static final class Spec {
-        String signer = "acme-safeguard";
-        boolean signBody = true;
-        boolean signTimestamp = true;
-        boolean signAddressing = true;
-        boolean timestamp = true;
-        Instant created = null;
-        int ttlSeconds = 300;
-        String signatureAlgorithm = null;
-        String messageId = "urn:uuid:" + UUID.randomUUID();
-        String action = null;
+    public static final class Spec {
+        /** A dev certificate name ({@code certs-dev/NAME.p12}), used when {@link #keyStore} is null. */
+        public String signer = "acme-safeguard";
+        /** The signer's PKCS#12 key store; null means the dev certificate {@link #signer}. */
+        public Path keyStore = null;
+
+        public char[] password = "dev-only".toCharArray();
+
+        public boolean signBody = true;
+        public boolean signTimestamp = true;
+        public boolean signAddressing = true;
+        public boolean timestamp = true;
+        public Instant created = null;
+        public int ttlSeconds = 300;
+        public String signatureAlgorithm = null;
+        public String messageId = "urn:uuid:" + UUID.randomUUID();
+        public String action = null;
     }
 
     private SignedEnvelopes() {}
 
     /** An unsigned envelope with WS-Addressing headers around {@code operationXml}. */
-    static Document envelope(String operationXml, Spec spec) {
+    public static Document envelope(String operationXml, Spec spec) {
         Document body = SoapXml.parse(operationXml.getBytes(StandardCharsets.UTF_8));
         Document doc = SoapXml.newDocument();
         Element envelope = doc.createElementNS(SoapXml.SOAP12_NS, "soap:Envelope");
@@ -69,18 +76,19 @@ final class SignedEnvelopes {
         return doc;
     }
 
-    static Document signed(String operationXml, Spec spec) {
+    public static Document signed(String operationXml, Spec spec) {
         Document doc = envelope(operationXml, spec);
         sign(doc, spec);
         return doc;
     }
 
-    static void sign(Document doc, Spec spec) {
+    public static void sign(Document doc, Spec spec) {
         doc.normalizeDocument();
         try {
             KeyStore keyStore = KeyStore.getInstance("PKCS12");
-            try (InputStream in = Files.newInputStream(DevCerts.p12(spec.signer))) {
-                keyStore.load(in, DevCerts.PASSWORD.toCharArray());
+            Path store = spec.keyStore != null ? spec.keyStore : Path.of("certs-dev", spec.signer + ".p12");
+            try (InputStream in = Files.newInputStream(store)) {
+                keyStore.load(in, spec.password);
             }
             String alias = keyStore.aliases().nextElement();
             Merlin crypto = new Merlin();
@@ -98,7 +106,7 @@ final class SignedEnvelopes {
                 timestamp.build();
             }
             WSSecSignature signature = new WSSecSignature(header);
-            signature.setUserInfo(alias, DevCerts.PASSWORD);
+            signature.setUserInfo(alias, new String(spec.password));
             signature.setKeyIdentifierType(WSConstants.BST_DIRECT_REFERENCE);
             String keyAlgorithm = keyStore.getCertificate(alias).getPublicKey().getAlgorithm();
             signature.setSignatureAlgorithm(
@@ -135,17 +143,17 @@ final class SignedEnvelopes {
         header.appendChild(e);
     }
 
-    static Element header(Document doc) {
+    public static Element header(Document doc) {
         return SoapXml.children(doc.getDocumentElement(), SoapXml.SOAP12_NS, "Header")
                 .get(0);
     }
 
-    static Element body(Document doc) {
+    public static Element body(Document doc) {
         return SoapXml.children(doc.getDocumentElement(), SoapXml.SOAP12_NS, "Body")
                 .get(0);
     }
 
-    static byte[] bytes(Document doc) {
+    public static byte[] bytes(Document doc) {
         try {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             TransformerFactory.newDefaultInstance()
