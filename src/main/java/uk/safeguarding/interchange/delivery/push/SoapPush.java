@@ -120,17 +120,42 @@ public final class SoapPush implements PushTransport {
             dispatch.invoke(new StreamSource(new java.io.ByteArrayInputStream(payload)));
             return Result.delivered(200);
         } catch (SOAPFaultException e) {
+            // CXF reports a failure of its own transport (TLS handshake, broken connection) as a SOAPFaultException
+            // with code Sender too: that is not the recipient refusing the message, so it is transient.
+            java.io.IOException transport = transportFailure(e);
+            if (transport != null) {
+                return Result.transientFailure(0, transport.getClass().getSimpleName() + ": " + transport.getMessage());
+            }
             String code = e.getFault() == null
                     ? ""
                     : e.getFault().getFaultCodeAsQName().getLocalPart();
-            return "Receiver".equals(code)
-                    ? Result.transientFailure(0, "SOAP fault " + code)
-                    : Result.permanentFailure(0, "SOAP fault " + code);
+            // The reason is the recipient's own text about its trouble (a protocol error, never the message content);
+            // kept short because it is stored with the attempt.
+            String detail = "SOAP fault " + code + reason(e);
+            return "Receiver".equals(code) ? Result.transientFailure(0, detail) : Result.permanentFailure(0, detail);
         } catch (WebServiceException e) {
             return classify(e);
         } finally {
             client.destroy();
         }
+    }
+
+    private static java.io.IOException transportFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.io.IOException io) {
+                return io;
+            }
+        }
+        return null;
+    }
+
+    private static String reason(SOAPFaultException e) {
+        String text = e.getFault() == null ? null : e.getFault().getFaultString();
+        if (text == null || text.isBlank()) {
+            return "";
+        }
+        String oneLine = text.replaceAll("\\s+", " ").strip();
+        return ": " + (oneLine.length() > 200 ? oneLine.substring(0, 200) : oneLine);
     }
 
     private static Result classify(WebServiceException e) {
