@@ -1,7 +1,6 @@
 package uk.safeguarding.interchange.delivery.push;
 
 import jakarta.xml.bind.JAXBContext;
-import jakarta.xml.bind.JAXBElement;
 import jakarta.xml.bind.JAXBException;
 import jakarta.xml.ws.Dispatch;
 import jakarta.xml.ws.Service;
@@ -32,7 +31,7 @@ import org.apache.wss4j.dom.handler.WSHandlerConstants;
 import uk.safeguarding.interchange.canonical.xml.InterchangeMessage;
 import uk.safeguarding.interchange.delivery.PushTransport;
 import uk.safeguarding.interchange.intake.soap.CanonicalToSoap;
-import uk.safeguarding.interchange.intake.soap.ws.FetchMessageResponse;
+import uk.safeguarding.interchange.intake.soap.ws.DeliverMessage;
 
 /**
  * {@code soap-push}: calls the recipient's SOAP 1.2 endpoint with {@code <DeliverMessage
@@ -64,7 +63,7 @@ public final class SoapPush implements PushTransport {
         this.credentials = Objects.requireNonNull(credentials);
         this.timeoutMillis = timeout.toMillis();
         try {
-            this.jaxb = JAXBContext.newInstance(FetchMessageResponse.class);
+            this.jaxb = JAXBContext.newInstance(DeliverMessage.class);
             KeyStore ks = KeyStore.getInstance("PKCS12");
             ks.load(null, null);
             ks.setKeyEntry(
@@ -81,11 +80,11 @@ public final class SoapPush implements PushTransport {
 
     /** The unsigned request payload (the Body's child) for {@code recipientId}. */
     public byte[] payload(InterchangeMessage message, String recipientId) {
-        FetchMessageResponse wrapper = new FetchMessageResponse();
-        wrapper.setMessage(toSoap.toDelivered(message, recipientId));
+        DeliverMessage request = new DeliverMessage();
+        request.setMessage(toSoap.toDelivered(message, recipientId));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
-            jaxb.createMarshaller().marshal(new JAXBElement<>(DELIVER, FetchMessageResponse.class, wrapper), out);
+            jaxb.createMarshaller().marshal(request, out);
         } catch (JAXBException e) {
             throw new IllegalStateException("Cannot write the SOAP payload", e);
         }

@@ -84,6 +84,40 @@ class SoapPushIT {
         assertThat(calls).hasValue(1);
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(
+            strings = {
+                "01-safeguarding-referral.xml",
+                "02-police-notification.xml",
+                "03-encompass-notification.xml",
+                "04-referral-update.xml",
+                "05-referral-withdrawal.xml",
+                "06-referral-outcome-accepted.xml",
+                "09-information-request.xml",
+                "10-information-response.xml",
+                "12-delivery-receipt.xml",
+                "13-non-delivery-report.xml",
+                "14-escalation.xml"
+            })
+    void theRequestBodyIsADeliverMessageValidAgainstThePublishedSchema(String example) throws Exception {
+        InterchangeMessage message =
+                new CanonicalXml().unmarshal(Files.readAllBytes(Path.of("schemas/examples/canonical", example)));
+        String recipient = message.getEnvelope().getRecipient().get(0).getOrgId();
+        SoapPush push = new SoapPush(
+                GatewayCredentials.load(DevCerts.p12("gateway-signing"), DevCerts.PASSWORD.toCharArray(), validator()),
+                Duration.ofSeconds(5));
+
+        byte[] payload = push.payload(message, recipient);
+
+        javax.xml.validation.SchemaFactory.newDefaultInstance()
+                .newSchema(Path.of("schemas/soap/interchange-soap.xsd").toFile())
+                .newValidator()
+                .validate(new javax.xml.transform.stream.StreamSource(new java.io.ByteArrayInputStream(payload)));
+        assertThat(new String(payload, StandardCharsets.UTF_8))
+                .contains("DeliverMessage")
+                .contains(message.getEnvelope().getTrackingId());
+    }
+
     private Result push(String recipientId) throws Exception {
         CertificateValidator validator = validator();
         SoapPush push = new SoapPush(
