@@ -129,7 +129,7 @@ public final class SoapPush implements PushTransport {
                     ? ""
                     : e.getFault().getFaultCodeAsQName().getLocalPart();
             // The reason is the recipient's own text about its trouble (a protocol error, never the message content);
-            // kept short because it is stored with the attempt.
+            // kept short because it goes to the log.
             String detail = "SOAP fault " + code + reason(e);
             return "Receiver".equals(code) ? Result.transientFailure(0, detail) : Result.permanentFailure(0, detail);
         } catch (WebServiceException e) {
