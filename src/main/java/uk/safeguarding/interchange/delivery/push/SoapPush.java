@@ -1,7 +1,6 @@
 package uk.safeguarding.interchange.delivery.push;
 
 import jakarta.xml.bind.JAXBContext;
-import jakarta.xml.bind.JAXBElement;
 import jakarta.xml.bind.JAXBException;
 import jakarta.xml.ws.Dispatch;
 import jakarta.xml.ws.Service;
@@ -32,7 +31,7 @@ import org.apache.wss4j.dom.handler.WSHandlerConstants;
 import uk.safeguarding.interchange.canonical.xml.InterchangeMessage;
 import uk.safeguarding.interchange.delivery.PushTransport;
 import uk.safeguarding.interchange.intake.soap.CanonicalToSoap;
-import uk.safeguarding.interchange.intake.soap.ws.FetchMessageResponse;
+import uk.safeguarding.interchange.intake.soap.ws.DeliverMessage;
 
 /**
  * {@code soap-push}: calls the recipient's SOAP 1.2 endpoint with {@code <DeliverMessage
@@ -64,7 +63,7 @@ public final class SoapPush implements PushTransport {
         this.credentials = Objects.requireNonNull(credentials);
         this.timeoutMillis = timeout.toMillis();
         try {
-            this.jaxb = JAXBContext.newInstance(FetchMessageResponse.class);
+            this.jaxb = JAXBContext.newInstance(DeliverMessage.class);
             KeyStore ks = KeyStore.getInstance("PKCS12");
             ks.load(null, null);
             ks.setKeyEntry(
@@ -81,11 +80,11 @@ public final class SoapPush implements PushTransport {
 
     /** The unsigned request payload (the Body's child) for {@code recipientId}. */
     public byte[] payload(InterchangeMessage message, String recipientId) {
-        FetchMessageResponse wrapper = new FetchMessageResponse();
-        wrapper.setMessage(toSoap.toDelivered(message, recipientId));
+        DeliverMessage request = new DeliverMessage();
+        request.setMessage(toSoap.toDelivered(message, recipientId));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
-            jaxb.createMarshaller().marshal(new JAXBElement<>(DELIVER, FetchMessageResponse.class, wrapper), out);
+            jaxb.createMarshaller().marshal(request, out);
         } catch (JAXBException e) {
             throw new IllegalStateException("Cannot write the SOAP payload", e);
         }
@@ -120,17 +119,42 @@ public final class SoapPush implements PushTransport {
             dispatch.invoke(new StreamSource(new java.io.ByteArrayInputStream(payload)));
             return Result.delivered(200);
         } catch (SOAPFaultException e) {
+            // CXF reports a failure of its own transport (TLS handshake, broken connection) as a SOAPFaultException
+            // with code Sender too: that is not the recipient refusing the message, so it is transient.
+            java.io.IOException transport = transportFailure(e);
+            if (transport != null) {
+                return Result.transientFailure(0, transport.getClass().getSimpleName() + ": " + transport.getMessage());
+            }
             String code = e.getFault() == null
                     ? ""
                     : e.getFault().getFaultCodeAsQName().getLocalPart();
-            return "Receiver".equals(code)
-                    ? Result.transientFailure(0, "SOAP fault " + code)
-                    : Result.permanentFailure(0, "SOAP fault " + code);
+            // The reason is the recipient's own text about its trouble (a protocol error, never the message content);
+            // kept short because it goes to the log.
+            String detail = "SOAP fault " + code + reason(e);
+            return "Receiver".equals(code) ? Result.transientFailure(0, detail) : Result.permanentFailure(0, detail);
         } catch (WebServiceException e) {
             return classify(e);
         } finally {
             client.destroy();
         }
+    }
+
+    private static java.io.IOException transportFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.io.IOException io) {
+                return io;
+            }
+        }
+        return null;
+    }
+
+    private static String reason(SOAPFaultException e) {
+        String text = e.getFault() == null ? null : e.getFault().getFaultString();
+        if (text == null || text.isBlank()) {
+            return "";
+        }
+        String oneLine = text.replaceAll("\\s+", " ").strip();
+        return ": " + (oneLine.length() > 200 ? oneLine.substring(0, 200) : oneLine);
     }
 
     private static Result classify(WebServiceException e) {
