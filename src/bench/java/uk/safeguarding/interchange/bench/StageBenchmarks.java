@@ -36,6 +36,7 @@ import uk.safeguarding.interchange.canonical.xml.InterchangeMessage;
 import uk.safeguarding.interchange.canonical.xml.SignatureAlgorithm;
 import uk.safeguarding.interchange.intake.fhir.BundleSigner;
 import uk.safeguarding.interchange.intake.fhir.FhirEncoding;
+import uk.safeguarding.interchange.intake.fhir.FhirFormat;
 import uk.safeguarding.interchange.intake.fhir.FhirToCanonical;
 import uk.safeguarding.interchange.intake.fhir.validation.ConformanceResources;
 import uk.safeguarding.interchange.intake.fhir.validation.ProfileValidationResult;
@@ -58,131 +59,174 @@ import uk.safeguarding.interchange.trust.VerifiedSignature;
  * with {@code ./gateway bench micro} from the project root (the stages read certs-dev/ and schemas/ relative to it).
  * Average time per operation, single thread: the cost of one message in each stage.
  */
-@State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Fork(1)
+@Fork(value = 1, jvmArgsAppend = "-Djmh.shutdownTimeout=2")
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 3, time = 2)
 public class StageBenchmarks {
     private static final char[] PASSWORD = "dev-only".toCharArray();
     private static final Path CERTS = Path.of("certs-dev");
 
-    private final FhirEncoding encoding = new FhirEncoding(1 << 20);
-    private final DetachedJwsVerifier jwsVerifier = new DetachedJwsVerifier();
-    private final FhirToCanonical translator = new FhirToCanonical();
-    private CanonicalXml canonicalXml;
-    private CertificateValidator certificates;
-    private ProfileValidator profiles;
-    private byte[] signed;
-    private ObjectNode tree;
-    private Bundle bundle;
-    private EnvelopeFacts facts;
-    private InterchangeMessage canonical;
+    /** The signed referral, parsed, verified and translated once: the input of every in-memory stage. */
+    @State(Scope.Benchmark)
+    public static class Message {
+        final FhirEncoding encoding = new FhirEncoding(1 << 20);
+        final DetachedJwsVerifier jwsVerifier = new DetachedJwsVerifier();
+        final FhirToCanonical translator = new FhirToCanonical();
+        CertificateValidator certificates;
+        byte[] signed;
+        ObjectNode tree;
+        Bundle bundle;
+        EnvelopeFacts facts;
 
-    private Path dataDir;
-    private Database database;
-    private LedgerAppender ledger;
-    private EmbeddedBroker broker;
-    private JmsRoutingQueue routingQueue;
+        @Setup(Level.Trial)
+        public void setUp() throws Exception {
+            ObjectNode example = (ObjectNode) new ObjectMapper()
+                    .readTree(Files.readAllBytes(Path.of("schemas/examples/fhir/safeguarding-referral.json")));
+            SigningKey key = SigningKey.loadPkcs12(CERTS.resolve("acme-safeguard.p12"), PASSWORD);
+            new BundleSigner(key).sign(example, Instant.now());
+            signed = FhirEncoding.toJsonBytes(example);
+            FhirEncoding.Decoded decoded = encoding.decode(signed, FhirFormat.JSON);
+            tree = decoded.tree();
+            bundle = decoded.bundle();
+            certificates = new CertificateValidator(
+                    TrustAnchors.load(CERTS.resolve("truststore.p12"), PASSWORD),
+                    CrlStore.fromPemFiles(
+                            List.of(CERTS.resolve("root-ca.crl.pem"), CERTS.resolve("issuing-ca.crl.pem"))),
+                    Clock.systemUTC());
+            BundleSignature signature = BundleSignature.read(tree);
+            VerifiedSignature verified = jwsVerifier.verify(signature.compactJws(), signature.signingPayload());
+            ValidatedCertificate signer = certificates.validateSigner(verified, signature.when());
+            facts = new EnvelopeFacts(
+                    UUID.randomUUID().toString(),
+                    Instant.now(),
+                    Binding.FHIR,
+                    bundle.getIdElement().getIdPart(),
+                    key.organisationId(),
+                    new EnvelopeFacts.Signature(
+                            signer.certificate().getEncoded(),
+                            signer.organisationId(),
+                            SignatureAlgorithm.fromValue(verified.alg().name()),
+                            verified.payloadSha256(),
+                            signature.when()));
+        }
 
-    @Setup(Level.Trial)
-    public void setUp() throws Exception {
-        ObjectNode example = (ObjectNode) new ObjectMapper()
-                .readTree(Files.readAllBytes(Path.of("schemas/examples/fhir/safeguarding-referral.json")));
-        SigningKey key = SigningKey.loadPkcs12(CERTS.resolve("acme-safeguard.p12"), PASSWORD);
-        Instant when = Instant.now();
-        new BundleSigner(key).sign(example, when);
-        signed = FhirEncoding.toJsonBytes(example);
-
-        FhirEncoding.Decoded decoded = encoding.decode(signed, uk.safeguarding.interchange.intake.fhir.FhirFormat.JSON);
-        tree = decoded.tree();
-        bundle = decoded.bundle();
-        certificates = new CertificateValidator(
-                TrustAnchors.load(CERTS.resolve("truststore.p12"), PASSWORD),
-                CrlStore.fromPemFiles(List.of(CERTS.resolve("root-ca.crl.pem"), CERTS.resolve("issuing-ca.crl.pem"))),
-                Clock.systemUTC());
-        ValidatedCertificate signer = verify();
-        profiles = new ProfileValidator(ConformanceResources.loadDefault());
-        canonicalXml = new CanonicalXml();
-        BundleSignature signature = BundleSignature.read(tree);
-        VerifiedSignature verified = jwsVerifier.verify(signature.compactJws(), signature.signingPayload());
-        facts = new EnvelopeFacts(
-                UUID.randomUUID().toString(),
-                Instant.now(),
-                Binding.FHIR,
-                bundle.getIdElement().getIdPart(),
-                key.organisationId(),
-                new EnvelopeFacts.Signature(
-                        signer.certificate().getEncoded(),
-                        signer.organisationId(),
-                        SignatureAlgorithm.fromValue(verified.alg().name()),
-                        verified.payloadSha256(),
-                        signature.when()));
-        canonical = translator.translate(bundle, facts);
-
-        dataDir = Files.createTempDirectory("stage-bench");
-        database = Database.open(
-                "jdbc:h2:file:" + dataDir.resolve("db/interchange").toAbsolutePath()
-                        + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_ON_EXIT=FALSE",
-                "sa",
-                "",
-                4);
-        ledger = new LedgerAppender(Clock.systemUTC());
-        broker = EmbeddedBroker.start(dataDir.resolve("artemis"));
-        routingQueue = new JmsRoutingQueue(broker.connectionFactory());
+        ValidatedCertificate verify() {
+            BundleSignature signature = BundleSignature.read(tree);
+            VerifiedSignature verified = jwsVerifier.verify(signature.compactJws(), signature.signingPayload());
+            return certificates.validateSigner(verified, signature.when());
+        }
     }
 
-    @TearDown(Level.Trial)
-    public void tearDown() throws IOException {
-        broker.close();
-        database.close();
-        try (Stream<Path> files = Files.walk(dataDir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    /** The profile validator, built (seconds) and warmed once, exactly as at gateway start. */
+    @State(Scope.Benchmark)
+    public static class Profiles {
+        ProfileValidator validator;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            validator = new ProfileValidator(ConformanceResources.loadDefault());
+        }
+    }
+
+    /** The canonical form of the message and the schema-checking marshaller. */
+    @State(Scope.Benchmark)
+    public static class Canonical {
+        CanonicalXml xml;
+        InterchangeMessage message;
+
+        @Setup(Level.Trial)
+        public void setUp(Message input) {
+            xml = new CanonicalXml();
+            message = input.translator.translate(input.bundle, input.facts);
+        }
+    }
+
+    /** A fresh H2 file database with the gateway's schema (the embedded default). */
+    @State(Scope.Benchmark)
+    public static class Ledger {
+        Path dir;
+        Database database;
+        final LedgerAppender appender = new LedgerAppender(Clock.systemUTC());
+
+        @Setup(Level.Trial)
+        public void setUp() throws IOException {
+            dir = Files.createTempDirectory("ledger-bench");
+            database = Database.open(
+                    "jdbc:h2:file:" + dir.resolve("interchange").toAbsolutePath()
+                            + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_ON_EXIT=FALSE",
+                    "sa",
+                    "",
+                    4);
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() throws IOException {
+            database.close();
+            delete(dir);
+        }
+    }
+
+    /** A fresh embedded Artemis with its journal on disk, as the gateway runs it. */
+    @State(Scope.Benchmark)
+    public static class Broker {
+        Path dir;
+        EmbeddedBroker broker;
+        JmsRoutingQueue queue;
+
+        @Setup(Level.Trial)
+        public void setUp() throws IOException {
+            dir = Files.createTempDirectory("broker-bench");
+            broker = EmbeddedBroker.start(dir.resolve("artemis"));
+            queue = new JmsRoutingQueue(broker.connectionFactory());
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() throws Exception {
+            if (broker.connectionFactory() instanceof AutoCloseable factory) {
+                factory.close();
+            }
+            broker.close();
+            delete(dir);
         }
     }
 
     /** Strict JSON (duplicate keys, depth, size) into the signed tree, then HAPI's parser into a Bundle. */
     @Benchmark
-    public FhirEncoding.Decoded fhirParse() {
-        return encoding.decode(signed, uk.safeguarding.interchange.intake.fhir.FhirFormat.JSON);
+    public FhirEncoding.Decoded fhirParse(Message m) {
+        return m.encoding.decode(m.signed, FhirFormat.JSON);
     }
 
     /** JCS payload, detached JWS (ES256) and the signer's chain with CRLs (PKIX). */
     @Benchmark
-    public ValidatedCertificate signatureVerify() {
-        return verify();
-    }
-
-    private ValidatedCertificate verify() {
-        BundleSignature signature = BundleSignature.read(tree);
-        VerifiedSignature verified = jwsVerifier.verify(signature.compactJws(), signature.signingPayload());
-        return certificates.validateSigner(verified, signature.when());
+    public ValidatedCertificate signatureVerify(Message m) {
+        return m.verify();
     }
 
     /** HAPI's FhirInstanceValidator against our profiles. */
     @Benchmark
-    public ProfileValidationResult profileValidate() {
-        return profiles.validate(bundle);
+    public ProfileValidationResult profileValidate(Message m, Profiles p) {
+        return p.validator.validate(m.bundle);
     }
 
     @Benchmark
-    public InterchangeMessage translate() {
-        return translator.translate(bundle, facts);
+    public InterchangeMessage translate(Message m) {
+        return m.translator.translate(m.bundle, m.facts);
     }
 
     /** JAXB marshal with the canonical schema check. */
     @Benchmark
-    public byte[] canonicalMarshal() {
-        return canonicalXml.marshal(canonical);
+    public byte[] canonicalMarshal(Canonical c) {
+        return c.xml.marshal(c.message);
     }
 
-    /** One ledger entry in its own committed transaction, H2 file database (the embedded default). */
+    /** One ledger entry in its own committed transaction. */
     @Benchmark
-    public long ledgerAppend() throws SQLException {
-        try (Connection connection = database.dataSource().getConnection()) {
+    public long ledgerAppend(Ledger l) throws SQLException {
+        try (Connection connection = l.database.dataSource().getConnection()) {
             connection.setAutoCommit(false);
-            long seq = ledger.append(
+            long seq = l.appender.append(
                     connection,
                     new NewLedgerEntry(
                             "ACCEPTED",
@@ -198,9 +242,15 @@ public class StageBenchmarks {
         }
     }
 
-    /** A persistent, transacted send to the routing queue of an embedded Artemis (journal on disk). */
+    /** A persistent, transacted send to the routing queue (committed to the journal). */
     @Benchmark
-    public void brokerEnqueue() {
-        routingQueue.publish(UUID.randomUUID().toString());
+    public void brokerEnqueue(Broker b) {
+        b.queue.publish(UUID.randomUUID().toString());
+    }
+
+    private static void delete(Path dir) throws IOException {
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
     }
 }
