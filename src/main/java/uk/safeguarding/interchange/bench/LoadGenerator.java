@@ -270,7 +270,9 @@ public final class LoadGenerator {
         int drained = 0;
         for (List<String> listed = list(recipient, client); !listed.isEmpty(); listed = list(recipient, client)) {
             for (String trackingId : listed) {
-                acknowledge(recipient, client, trackingId);
+                if (!acknowledge(recipient, client, trackingId)) {
+                    throw new IOException("cannot empty the mailbox of " + recipient + " before the run");
+                }
                 drained++;
             }
         }
@@ -288,6 +290,7 @@ public final class LoadGenerator {
                 } catch (IOException e) {
                     failures.computeIfAbsent("mailbox " + e.getClass().getSimpleName(), k -> new LongAdder())
                             .increment();
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(500));
                     continue;
                 }
                 long now = System.nanoTime();
