@@ -2,6 +2,7 @@ package uk.safeguarding.interchange;
 
 import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
+import uk.safeguarding.interchange.bench.LoadCommand;
 import uk.safeguarding.interchange.cli.SubmitCommand;
 import uk.safeguarding.interchange.config.GatewaySettings;
 import uk.safeguarding.interchange.config.StartupException;
@@ -26,6 +27,7 @@ public final class GatewayMain {
             case "verify-ledger" -> System.exit(LedgerVerifierCommand.run(rest, System.out));
             case "ledger-key" -> System.exit(LedgerKeyCommand.run(rest, System.out));
             case "conformance" -> System.exit(ConformanceCommand.run(rest, System.out, System.err));
+            case "bench" -> System.exit(bench(rest));
             case "dlq" -> System.exit(DlqCommand.run(rest, System.out, System.err));
             default -> {
                 System.err.println("Unknown command: " + command + " (rest: " + rest.length + " arguments)");
@@ -33,6 +35,14 @@ public final class GatewayMain {
                 System.exit(2);
             }
         }
+    }
+
+    private static int bench(String[] args) {
+        if (args.length > 0 && args[0].equals("load")) {
+            return LoadCommand.run(Arrays.copyOfRange(args, 1, args.length));
+        }
+        System.err.println("Usage: ./gateway bench load ... | ./gateway bench micro (see ./gateway help)");
+        return 2;
     }
 
     /** Runs the gateway until SIGTERM/Ctrl-C; returns the process exit code. */
@@ -113,6 +123,12 @@ public final class GatewayMain {
                   dlq list    parked (DELIVERY_FAILED) push deliveries; embedded DB: stop the gateway first
                   dlq replay <trackingId> [<recipient>]
                               deliver parked deliveries again (ledger: REPLAYED)
+                  bench micro [JMH options]
+                              JMH microbenchmarks of the intake stages (JSON in target/bench/)
+                  bench load  (--rate N | --max) [--url https://localhost:8443] [--duration 60s] [--clients 16]
+                              [--recipients la-850,mash-850] [--drain 120s] [--cert acme-safeguard]
+                              load a running gateway with pre-signed referrals, take the deliveries from the
+                              recipients' mailboxes; latency, throughput, delivery (JSON in target/bench/)
                   help        this text
                 """);
     }

@@ -1,0 +1,462 @@
+package uk.safeguarding.interchange.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.IntStream;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.TrustManagerFactory;
+import org.HdrHistogram.ConcurrentHistogram;
+import org.HdrHistogram.Histogram;
+import uk.safeguarding.interchange.intake.fhir.BundleSigner;
+import uk.safeguarding.interchange.intake.fhir.FhirEncoding;
+import uk.safeguarding.interchange.trust.Pem;
+import uk.safeguarding.interchange.trust.SigningKey;
+
+/**
+ * An end-to-end load generator for a running gateway. Referrals are signed before the clock starts (a fresh Bundle.id
+ * each), then submitted to {@code $process-message} by {@code clients} mutual-TLS HTTP/1.1 clients, each reusing its
+ * connection. At a fixed rate the send times are scheduled up front (open model) and acceptance latency runs from the
+ * intended send time, so a slow gateway cannot hide its queueing (no coordinated omission); {@code --max} sends flat
+ * out and measures service time. Meanwhile each recipient takes deliveries from its mailbox (list, then acknowledge)
+ * and the generator checks that every accepted message reached every recipient exactly once.
+ */
+public final class LoadGenerator {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long HIGHEST_MICROS = TimeUnit.MINUTES.toMicros(30);
+    private static final int ACKERS_PER_RECIPIENT = 4;
+
+    /**
+     * @param rate messages per second, or 0 for flat out
+     * @param recipients certs-dev names of the organisations expected to receive every message
+     * @param messages how many referrals to sign before the run (the run stops early when they run out)
+     */
+    public record Config(
+            String url,
+            int rate,
+            Duration duration,
+            int clients,
+            String cert,
+            char[] password,
+            Path file,
+            List<String> recipients,
+            Duration drain,
+            int messages) {
+        public Config {
+            Objects.requireNonNull(url);
+            if (clients < 1 || rate < 0 || messages < 1) {
+                throw new IllegalArgumentException("clients and messages must be positive, rate not negative");
+            }
+        }
+    }
+
+    private record Job(int index, long intendedNanos) {}
+
+    private record Sent(long intendedNanos, long acceptedNanos) {}
+
+    private static final class Seen {
+        final long firstNanos;
+        final AtomicInteger acknowledged = new AtomicInteger();
+        final AtomicInteger listedAfterAck = new AtomicInteger();
+
+        Seen(long firstNanos) {
+            this.firstNanos = firstNanos;
+        }
+    }
+
+    private final Config config;
+    private final PrintStream out;
+    private final Histogram acceptance = new ConcurrentHistogram(HIGHEST_MICROS, 3);
+    private final Map<String, Sent> accepted = new ConcurrentHashMap<>();
+    private final Map<String, Map<String, Seen>> seenByRecipient = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> failures = new ConcurrentHashMap<>();
+    private final LongAdder sent = new LongAdder();
+    private final AtomicBoolean polling = new AtomicBoolean(true);
+
+    public LoadGenerator(Config config, PrintStream out) {
+        this.config = Objects.requireNonNull(config);
+        this.out = Objects.requireNonNull(out);
+    }
+
+    /** Signs, sends, takes deliveries and reports. Blocks for the duration plus the delivery drain. */
+    public LoadReport run() throws Exception {
+        String loadBefore = LoadReport.loadAverage();
+        out.printf("Signing %d referrals as %s...%n", config.messages(), config.cert());
+        List<byte[]> bodies = sign();
+        URI submit = URI.create(config.url() + "/fhir/$process-message");
+        List<HttpClient> senders = IntStream.range(0, config.clients())
+                .mapToObj(i -> client(config.cert()))
+                .toList();
+        Map<String, HttpClient> mailboxes = new TreeMap<>();
+        config.recipients().forEach(r -> mailboxes.put(r, client(r)));
+
+        int preexisting = 0;
+        for (var mailbox : mailboxes.entrySet()) {
+            preexisting += drainOld(mailbox.getKey(), mailbox.getValue());
+        }
+        ExecutorService pollers = Executors.newFixedThreadPool(mailboxes.size());
+        List<java.util.concurrent.Future<?>> pollersDone = new ArrayList<>();
+        mailboxes.forEach((name, client) -> {
+            seenByRecipient.put(name, new ConcurrentHashMap<>());
+            pollersDone.add(pollers.submit(() -> poll(name, client)));
+        });
+
+        out.printf(
+                "Sending %s for %s with %d clients to %s%n",
+                config.rate() == 0 ? "flat out" : config.rate() + "/s", config.duration(), config.clients(), submit);
+        long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(200);
+        long end = start + config.duration().toNanos();
+        if (config.rate() > 0) {
+            sendAtFixedRate(bodies, senders, submit, start, end);
+        } else {
+            sendFlatOut(bodies, senders, submit, start, end);
+        }
+        long sendEnd = System.nanoTime();
+        double sendSeconds = (sendEnd - start) / 1e9;
+        out.printf(
+                "Send phase over: %d sent, %d accepted in %.1f s; waiting up to %s for deliveries%n",
+                sent.sum(), accepted.size(), sendSeconds, config.drain());
+
+        long drainDeadline = System.nanoTime() + config.drain().toNanos();
+        while (System.nanoTime() < drainDeadline && !allDelivered()) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
+        }
+        double drainSeconds = (System.nanoTime() - sendEnd) / 1e9;
+        polling.set(false);
+        pollers.shutdown();
+        pollers.awaitTermination(30, TimeUnit.SECONDS);
+        return report(loadBefore, sendSeconds, drainSeconds, preexisting);
+    }
+
+    private List<byte[]> sign() throws IOException {
+        ObjectNode template = (ObjectNode) JSON.readTree(Files.readAllBytes(config.file()));
+        BundleSigner signer = new BundleSigner(SigningKey.loadPkcs12(keyStore(config.cert()), config.password()));
+        Instant when = Instant.now();
+        return IntStream.range(0, config.messages())
+                .parallel()
+                .mapToObj(i -> {
+                    ObjectNode bundle = template.deepCopy();
+                    bundle.put("id", UUID.randomUUID().toString());
+                    signer.sign(bundle, when);
+                    return FhirEncoding.toJsonBytes(bundle);
+                })
+                .toList();
+    }
+
+    private void sendAtFixedRate(List<byte[]> bodies, List<HttpClient> senders, URI submit, long start, long end)
+            throws InterruptedException {
+        BlockingQueue<Job> jobs = new ArrayBlockingQueue<>(bodies.size() + senders.size());
+        List<Thread> workers = new ArrayList<>();
+        for (HttpClient client : senders) {
+            workers.add(Thread.ofPlatform().name("bench-sender").start(() -> {
+                try {
+                    for (Job job = jobs.take(); job.index() >= 0; job = jobs.take()) {
+                        send(client, submit, bodies.get(job.index()), job.intendedNanos());
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }));
+        }
+        long period = TimeUnit.SECONDS.toNanos(1) / config.rate();
+        for (int i = 0; i < bodies.size(); i++) {
+            long intended = start + i * period;
+            if (intended >= end) {
+                break;
+            }
+            for (long wait = intended - System.nanoTime(); wait > 0; wait = intended - System.nanoTime()) {
+                LockSupport.parkNanos(wait);
+            }
+            jobs.put(new Job(i, intended));
+        }
+        for (int i = 0; i < senders.size(); i++) {
+            jobs.put(new Job(-1, 0));
+        }
+        for (Thread worker : workers) {
+            worker.join();
+        }
+    }
+
+    private void sendFlatOut(List<byte[]> bodies, List<HttpClient> senders, URI submit, long start, long end)
+            throws InterruptedException {
+        AtomicInteger next = new AtomicInteger();
+        List<Thread> workers = new ArrayList<>();
+        for (HttpClient client : senders) {
+            workers.add(Thread.ofPlatform().name("bench-sender").start(() -> {
+                while (System.nanoTime() < start) {
+                    LockSupport.parkNanos(start - System.nanoTime());
+                }
+                for (int i = next.getAndIncrement(); i < bodies.size(); i = next.getAndIncrement()) {
+                    long now = System.nanoTime();
+                    if (now >= end) {
+                        break;
+                    }
+                    send(client, submit, bodies.get(i), now);
+                }
+            }));
+        }
+        for (Thread worker : workers) {
+            worker.join();
+        }
+    }
+
+    private void send(HttpClient client, URI submit, byte[] body, long intendedNanos) {
+        sent.increment();
+        try {
+            HttpResponse<byte[]> response = client.send(
+                    HttpRequest.newBuilder(submit)
+                            .header("Content-Type", "application/fhir+json")
+                            .timeout(Duration.ofSeconds(60))
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            long done = System.nanoTime();
+            if (response.statusCode() != 200) {
+                failures.computeIfAbsent("HTTP " + response.statusCode(), k -> new LongAdder())
+                        .increment();
+                return;
+            }
+            String trackingId = JSON.readTree(response.body())
+                    .path("identifier")
+                    .path("value")
+                    .asText(null);
+            if (trackingId == null) {
+                failures.computeIfAbsent("no tracking id", k -> new LongAdder()).increment();
+                return;
+            }
+            acceptance.recordValue(Math.min(HIGHEST_MICROS, (done - intendedNanos) / 1000));
+            accepted.put(trackingId, new Sent(intendedNanos, done));
+        } catch (IOException e) {
+            failures.computeIfAbsent(e.getClass().getSimpleName(), k -> new LongAdder())
+                    .increment();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Acknowledges whatever an earlier run left in the mailbox, so this run counts only its own messages. */
+    private int drainOld(String recipient, HttpClient client) throws Exception {
+        int drained = 0;
+        for (List<String> listed = list(recipient, client); !listed.isEmpty(); listed = list(recipient, client)) {
+            for (String trackingId : listed) {
+                if (!acknowledge(recipient, client, trackingId)) {
+                    throw new IOException("cannot empty the mailbox of " + recipient + " before the run");
+                }
+                drained++;
+            }
+        }
+        return drained;
+    }
+
+    private void poll(String recipient, HttpClient client) {
+        ExecutorService ackers = Executors.newFixedThreadPool(ACKERS_PER_RECIPIENT);
+        Map<String, Seen> seen = seenByRecipient.get(recipient);
+        try {
+            while (polling.get()) {
+                List<String> listed;
+                try {
+                    listed = list(recipient, client);
+                } catch (IOException e) {
+                    failures.computeIfAbsent("mailbox " + e.getClass().getSimpleName(), k -> new LongAdder())
+                            .increment();
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(500));
+                    continue;
+                }
+                long now = System.nanoTime();
+                List<Callable<Void>> acks = new ArrayList<>();
+                for (String trackingId : listed) {
+                    Seen entry = seen.computeIfAbsent(trackingId, k -> new Seen(now));
+                    if (entry.acknowledged.get() > 0) {
+                        entry.listedAfterAck.incrementAndGet();
+                    }
+                    acks.add(() -> {
+                        if (acknowledge(recipient, client, trackingId)) {
+                            entry.acknowledged.incrementAndGet();
+                        }
+                        return null;
+                    });
+                }
+                ackers.invokeAll(acks);
+                if (listed.isEmpty()) {
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            ackers.shutdownNow();
+        }
+    }
+
+    private List<String> list(String recipient, HttpClient client) throws IOException, InterruptedException {
+        HttpResponse<byte[]> response = client.send(
+                HttpRequest.newBuilder(URI.create(config.url() + "/api/v1/mailbox"))
+                        .timeout(Duration.ofSeconds(60))
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        if (response.statusCode() != 200) {
+            throw new IOException("mailbox of " + recipient + ": HTTP " + response.statusCode());
+        }
+        List<String> ids = new ArrayList<>();
+        for (JsonNode message : JSON.readTree(response.body()).path("messages")) {
+            ids.add(message.path("trackingId").asText());
+        }
+        return ids;
+    }
+
+    private boolean acknowledge(String recipient, HttpClient client, String trackingId)
+            throws IOException, InterruptedException {
+        HttpResponse<Void> response = client.send(
+                HttpRequest.newBuilder(URI.create(config.url() + "/api/v1/mailbox/" + trackingId + "/ack"))
+                        .timeout(Duration.ofSeconds(60))
+                        .POST(HttpRequest.BodyPublishers.noBody())
+                        .build(),
+                HttpResponse.BodyHandlers.discarding());
+        if (response.statusCode() != 200) {
+            failures.computeIfAbsent("ack HTTP " + response.statusCode() + " (" + recipient + ")", k -> new LongAdder())
+                    .increment();
+            return false;
+        }
+        return true;
+    }
+
+    private boolean allDelivered() {
+        for (Map<String, Seen> seen : seenByRecipient.values()) {
+            for (String trackingId : accepted.keySet()) {
+                Seen entry = seen.get(trackingId);
+                if (entry == null || entry.acknowledged.get() == 0) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private LoadReport report(String loadBefore, double sendSeconds, double drainSeconds, int preexisting) {
+        Histogram delivery = new Histogram(HIGHEST_MICROS, 3);
+        long deliveredToAll = 0;
+        long missing = 0;
+        long duplicates = 0;
+        for (var message : accepted.entrySet()) {
+            boolean all = true;
+            for (Map<String, Seen> seen : seenByRecipient.values()) {
+                Seen entry = seen.get(message.getKey());
+                if (entry == null || entry.acknowledged.get() == 0) {
+                    all = false;
+                    missing++;
+                    continue;
+                }
+                if (entry.acknowledged.get() > 1 || entry.listedAfterAck.get() > 0) {
+                    duplicates++;
+                }
+                long micros = Math.max(0, (entry.firstNanos - message.getValue().intendedNanos()) / 1000);
+                delivery.recordValue(Math.min(HIGHEST_MICROS, micros));
+            }
+            if (all) {
+                deliveredToAll++;
+            }
+        }
+        long unexpected = seenByRecipient.values().stream()
+                .flatMap(m -> m.keySet().stream())
+                .filter(id -> !accepted.containsKey(id))
+                .count();
+        Map<String, Long> failed = new TreeMap<>();
+        failures.forEach((k, v) -> failed.put(k, v.sum()));
+        return new LoadReport(
+                Instant.now().toString(),
+                config.url(),
+                config.rate() == 0 ? "max" : "rate",
+                config.rate(),
+                config.duration().toSeconds(),
+                config.clients(),
+                Runtime.getRuntime().availableProcessors(),
+                loadBefore,
+                LoadReport.loadAverage(),
+                sent.sum(),
+                accepted.size(),
+                failed,
+                sendSeconds,
+                accepted.size() / sendSeconds,
+                LoadReport.Latency.of(acceptance),
+                new LoadReport.Delivery(
+                        config.recipients(),
+                        deliveredToAll,
+                        missing,
+                        duplicates,
+                        unexpected,
+                        preexisting,
+                        drainSeconds,
+                        LoadReport.Latency.of(delivery)));
+    }
+
+    private HttpClient client(String certName) {
+        SSLParameters tls = new SSLParameters();
+        tls.setProtocols(new String[] {"TLSv1.3"});
+        return HttpClient.newBuilder()
+                .sslContext(sslContext(keyStore(certName), config.password()))
+                .sslParameters(tls)
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(10))
+                .build();
+    }
+
+    private static Path keyStore(String nameOrPath) {
+        return nameOrPath.endsWith(".p12") ? Path.of(nameOrPath) : Path.of("certs-dev", nameOrPath + ".p12");
+    }
+
+    private static SSLContext sslContext(Path p12, char[] password) {
+        try {
+            KeyStore keys = KeyStore.getInstance("PKCS12");
+            try (InputStream in = Files.newInputStream(p12)) {
+                keys.load(in, password);
+            }
+            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(keys, password);
+            KeyStore trust = KeyStore.getInstance("PKCS12");
+            trust.load(null, null);
+            int i = 0;
+            for (var certificate : Pem.readCertificates(Path.of("certs-dev", "root-ca.crt.pem"))) {
+                trust.setCertificateEntry("ca-" + i++, certificate);
+            }
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(trust);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+            return context;
+        } catch (IOException | java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("Cannot load " + p12 + ": " + e.getMessage(), e);
+        }
+    }
+}
