@@ -14,6 +14,7 @@ import java.util.Objects;
 import javax.sql.DataSource;
 import uk.safeguarding.interchange.ledger.LedgerAppender;
 import uk.safeguarding.interchange.ledger.NewLedgerEntry;
+import uk.safeguarding.interchange.trust.OrganisationIds;
 
 /**
  * The dead-letter queue of push deliveries: deliveries given up ({@code DELIVERY_FAILED}, {@code dead_lettered_at}
@@ -98,7 +99,8 @@ public final class DeadLetters {
                     }
                     ledger.append(
                             connection,
-                            new NewLedgerEntry("REPLAYED", trackingId, null, operator, p[0], p[1], null, null));
+                            new NewLedgerEntry(
+                                    "REPLAYED", trackingId, null, operatorId(operator), p[0], p[1], null, null));
                     replayed.add(p[0]);
                 }
                 connection.commit();
@@ -108,5 +110,20 @@ public final class DeadLetters {
             }
         }
         return replayed;
+    }
+
+    /**
+     * The ledger's actor for an operator: entries name organisation ids, so an operator "name" (or
+     * "operator:name") becomes {@code urn:interchange:operator:<name>}, with anything but letters, digits, dot,
+     * underscore and hyphen replaced.
+     */
+    static String operatorId(String operator) {
+        if (operator.startsWith(OrganisationIds.PREFIX)) {
+            return operator;
+        }
+        String name = operator.startsWith("operator:") ? operator.substring("operator:".length()) : operator;
+        name = name.replaceAll("[^A-Za-z0-9._-]", "-");
+        return OrganisationIds.PREFIX + "operator:"
+                + (name.isEmpty() || !Character.isLetterOrDigit(name.charAt(0)) ? "x" + name : name);
     }
 }

@@ -13,7 +13,7 @@ import uk.safeguarding.interchange.store.Database;
  * parked push deliveries, working directly on the gateway's database (the settings' {@code gateway.db.url}). With
  * the embedded H2 file database the gateway must be stopped first (H2 locks the file; the command then says so and
  * changes nothing); with PostgreSQL it may run alongside, and the running gateway's push-retry timer picks a replay
- * up within {@code gateway.delivery.retry.period}. Replays are ledgered (REPLAYED, actor {@code operator:<user>}).
+ * up within {@code gateway.delivery.retry.period}. Replays are ledgered (REPLAYED, actor {@code urn:interchange:operator:<user>}).
  */
 public final class DlqCommand {
     private DlqCommand() {}
