@@ -39,8 +39,11 @@ public final class DemoCommand {
                 return 2;
             }
         }
-        Logger ours = (Logger) LoggerFactory.getLogger("uk.safeguarding.interchange");
-        Level level = ours.getLevel();
+        // The story is the output; the gateway's and libraries' INFO log would drown it (our warnings still show).
+        Map<Logger, Level> quieted = new HashMap<>();
+        quiet(quieted, Logger.ROOT_LOGGER_NAME, Level.WARN);
+        quiet(quieted, "uk.safeguarding.interchange", Level.WARN);
+        quiet(quieted, "ca.uhn.fhir", Level.ERROR);
         boolean temporary = dataDir == null;
         try {
             if (temporary) {
@@ -49,14 +52,12 @@ public final class DemoCommand {
                 err.println("The demo needs a fresh data directory; " + dataDir + " already exists");
                 return 2;
             }
-            // The story is the output; the gateway's own INFO log would drown it (warnings still show).
-            ours.setLevel(Level.WARN);
             return play(dataDir, out, err);
         } catch (IOException e) {
             err.println("Demo FAILED: cannot create a data directory: " + e.getMessage());
             return 1;
         } finally {
-            ours.setLevel(level);
+            quieted.forEach(Logger::setLevel);
             if (temporary && dataDir != null) {
                 deleteQuietly(dataDir);
             }
@@ -103,6 +104,12 @@ public final class DemoCommand {
             err.println("Demo FAILED: " + e);
             return 1;
         }
+    }
+
+    private static void quiet(Map<Logger, Level> previous, String name, Level level) {
+        Logger logger = (Logger) LoggerFactory.getLogger(name);
+        previous.put(logger, logger.getLevel());
+        logger.setLevel(level);
     }
 
     private static void deleteQuietly(Path dir) {

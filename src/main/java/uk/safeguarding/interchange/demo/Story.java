@@ -226,6 +226,8 @@ final class Story {
                 """);
         out.println("   → overdue: the delivery to LA 850 is " + stateOf(status("second", VENDOR), LA)
                 + ", and an escalation notice is in " + name("urn:interchange:mash:850") + "'s mailbox");
+        out.println("   → the Dorset notification, equally urgent and still without an outcome, is "
+                + stateOf(status("ppn", "police-dorset"), LA) + " too");
         messages.put("second", "the second concern (escalated)");
     }
 
@@ -248,7 +250,9 @@ final class Story {
             JsonNode proved = null;
             for (JsonNode e : trail.path("entries")) {
                 out.println("  " + entryLine(e));
-                if (proved == null && e.path("seq").asLong() < checkpoint.size()) {
+                // Prove the message's latest delivery fact the checkpoint covers (not the auditor's own reads).
+                if (e.path("seq").asLong() < checkpoint.size()
+                        && !"AUDIT_ACCESS".equals(e.path("event").asText())) {
                     proved = e;
                 }
             }
@@ -278,8 +282,9 @@ final class Story {
             throw new DemoFailure("the inclusion proof for entry #" + seq + " does NOT verify against checkpoint "
                     + checkpoint.size());
         }
-        out.println("  Inclusion proof for entry #" + seq + " verified against signed checkpoint (size "
-                + checkpoint.size() + ", root " + Base64.getEncoder().encodeToString(checkpoint.rootHash()) + ")");
+        out.println("  Inclusion proof for entry #" + seq + " ("
+                + entry.path("event").asText() + ") verified against signed checkpoint (size " + checkpoint.size()
+                + ", root " + Base64.getEncoder().encodeToString(checkpoint.rootHash()) + ")");
     }
 
     private String entryLine(JsonNode e) {

@@ -40,10 +40,13 @@ class DemoIT {
                 .contains("ACCEPTED")
                 .contains("ROUTED")
                 .contains("Demo complete: every step behaved as expected.")
-                .containsPattern(
-                        "Inclusion proof for entry #\\d+ verified against signed checkpoint \\(size \\d+, root ");
-        assertThat(printed.lines().filter(l -> l.contains("Inclusion proof for entry #")))
+                .contains("the Dorset notification, equally urgent and still without an outcome, is ESCALATED too")
+                .containsPattern("Inclusion proof for entry #\\d+ \\(ESCALATED\\) verified against signed checkpoint"
+                        + " \\(size \\d+, root [A-Za-z0-9+/]{43}=\\)");
+        assertThat(printed.lines().filter(l -> l.contains("Inclusion proof for entry #") && l.contains(" verified ")))
                 .hasSize(5);
+        assertThat(printed.lines().filter(l -> l.contains(" OUTCOME ") && l.contains("reason declined")))
+                .hasSize(1);
         // The trails carry ids and codes only: no names, dates of birth or postcodes from the example messages.
         assertThat(printed).doesNotContain("SP10 1AB").doesNotContain("BH1 2AB");
     }
