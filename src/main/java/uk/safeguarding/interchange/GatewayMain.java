@@ -8,6 +8,7 @@ import uk.safeguarding.interchange.config.GatewaySettings;
 import uk.safeguarding.interchange.config.StartupException;
 import uk.safeguarding.interchange.conformance.ConformanceCommand;
 import uk.safeguarding.interchange.delivery.DlqCommand;
+import uk.safeguarding.interchange.demo.DemoCommand;
 import uk.safeguarding.interchange.ledger.LedgerKeyCommand;
 import uk.safeguarding.interchange.ledger.LedgerVerifierCommand;
 import uk.safeguarding.interchange.trust.devpki.DevPkiGenerator;
@@ -29,6 +30,7 @@ public final class GatewayMain {
             case "conformance" -> System.exit(ConformanceCommand.run(rest, System.out, System.err));
             case "bench" -> System.exit(bench(rest));
             case "dlq" -> System.exit(DlqCommand.run(rest, System.out, System.err));
+            case "demo" -> System.exit(DemoCommand.run(rest, System.out, System.err));
             default -> {
                 System.err.println("Unknown command: " + command + " (rest: " + rest.length + " arguments)");
                 printHelp();
@@ -110,6 +112,9 @@ public final class GatewayMain {
                 Usage: ./gateway <command>
                   start       run the embedded gateway (HTTPS with mutual TLS on loopback)
                   test        run the full build and test suite
+                  demo        [--data DIR] start an embedded gateway and replay a multi-agency story end to end
+                              (concern, cross-border PPN, Operation Encompass, declined outcome, escalation), printing
+                              each message's ledger trail and inclusion proofs checked against a signed checkpoint
                   submit      sign a FHIR Bundle and post it to $process-message with mutual TLS:
                               --cert <certs-dev name | file.p12> --file <bundle.json | .xml>
                               [--url https://localhost:8443] [--sign-as <name | file.p12>]

@@ -92,6 +92,23 @@ public final class CaseLoader {
         } catch (IOException e) {
             throw new IllegalArgumentException(id + ": not valid YAML: " + e.getMessage(), e);
         }
+        return parse(id, binding, relative.getName(1).toString(), node);
+    }
+
+    /**
+     * One case written in the kit's vocabulary (conformance-tests/README.md) outside the kit, e.g. the demo's story.
+     *
+     * @throws IllegalArgumentException if the text is not a valid case
+     */
+    public static ConformanceCase fromYaml(String id, String binding, String area, String yaml) {
+        try {
+            return parse(id, binding, area, YAML.readTree(yaml));
+        } catch (IOException e) {
+            throw new IllegalArgumentException(id + ": not valid YAML: " + e.getMessage(), e);
+        }
+    }
+
+    private static ConformanceCase parse(String id, String binding, String area, JsonNode node) {
         if (!(node instanceof ObjectNode)) {
             throw new IllegalArgumentException(id + ": not a YAML mapping");
         }
@@ -120,8 +137,7 @@ public final class CaseLoader {
         if (steps.isEmpty()) {
             throw new IllegalArgumentException(id + ": no steps");
         }
-        return new ConformanceCase(
-                id, binding, relative.getName(1).toString(), node.get("title").asText(), steps);
+        return new ConformanceCase(id, binding, area, node.get("title").asText(), steps);
     }
 
     private static ConformanceCase.Step step(String where, String name, String binding, JsonNode node) {

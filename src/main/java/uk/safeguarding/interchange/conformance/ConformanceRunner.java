@@ -86,8 +86,16 @@ public final class ConformanceRunner {
     }
 
     public CaseResult run(ConformanceCase c) {
+        return run(c, new HashMap<>());
+    }
+
+    /**
+     * Plays one case with {@code saved} as its saved values ({@code {name}} tracking ids and the like): values saved
+     * by earlier cases are visible to this one, and this case's are added to the map (the demo tells one story).
+     */
+    public CaseResult run(ConformanceCase c, Map<String, String> saved) {
         long start = System.nanoTime();
-        Run run = new Run();
+        Run run = new Run(saved);
         try {
             List<String> seen = new ArrayList<>();
             int i = 0;
@@ -113,9 +121,13 @@ public final class ConformanceRunner {
 
     /** State shared by the steps of one case: saved tracking ids, message ids, sent bytes. */
     private static final class Run {
-        final Map<String, String> vars = new HashMap<>();
+        final Map<String, String> vars;
         final Map<String, String> messageIds = new HashMap<>();
         final Map<String, Sent> sent = new HashMap<>();
+
+        Run(Map<String, String> vars) {
+            this.vars = vars;
+        }
 
         String substitute(String text) {
             Matcher m = VARIABLE.matcher(text);
@@ -662,11 +674,19 @@ public final class ConformanceRunner {
     }
 
     private HttpResponse<String> get(String who, String path) throws Exception {
+        return call(who, "GET", path);
+    }
+
+    /**
+     * A request without a body to the gateway as {@code who} (a dev certificate name, or {@code vendor}) over mutual
+     * TLS: the REST APIs (mailbox, status, auditor).
+     */
+    public HttpResponse<String> call(String who, String method, String path) throws Exception {
         return client(who)
                 .send(
                         HttpRequest.newBuilder(URI.create(base + path))
                                 .timeout(Duration.ofSeconds(30))
-                                .GET()
+                                .method(method, HttpRequest.BodyPublishers.noBody())
                                 .build(),
                         HttpResponse.BodyHandlers.ofString());
     }
