@@ -62,6 +62,10 @@ public final class ProcessMessageProvider {
         response.setStatus(status);
         response.setContentType(contentType + ";charset=UTF-8");
         response.setHeader("Cache-Control", "no-store");
+        if (status == 413) {
+            // The rest of the over-long body was not read: tell the client this connection will not be reused.
+            response.setHeader("Connection", "close");
+        }
         response.setContentLength(body.length);
         response.getOutputStream().write(body);
     }
