@@ -93,6 +93,7 @@ import uk.safeguarding.interchange.server.ClientAuthFailureListener;
 import uk.safeguarding.interchange.server.ClientCertificateFilter;
 import uk.safeguarding.interchange.server.ErrorResponses;
 import uk.safeguarding.interchange.server.HttpsServer;
+import uk.safeguarding.interchange.server.RateLimiter;
 import uk.safeguarding.interchange.server.ServletMount;
 import uk.safeguarding.interchange.server.TlsContexts;
 import uk.safeguarding.interchange.sla.SlaPolicy;
@@ -251,7 +252,13 @@ public final class GatewayRuntime implements AutoCloseable {
         started.push(this::stopCamel);
 
         ErrorResponses errors = new ErrorResponses(fhirContext);
-        ClientCertificateFilter authFilter = new ClientCertificateFilter(validator, errors, authFailureListener());
+        Properties limits = settings.properties();
+        RateLimiter rateLimiter = new RateLimiter(
+                Double.parseDouble(limits.getProperty("gateway.rate.limit.per.second", "0")),
+                Double.parseDouble(limits.getProperty("gateway.rate.limit.burst", "1")),
+                clock);
+        ClientCertificateFilter authFilter =
+                new ClientCertificateFilter(validator, errors, authFailureListener(), rateLimiter);
         https = HttpsServer.start(
                 settings.httpsHost(), settings.httpsPort(), sslContext, authFilter, servlets(clock, conformance));
         started.push(https);
@@ -532,7 +539,13 @@ public final class GatewayRuntime implements AutoCloseable {
                     r.path(),
                     r.remoteAddress(),
                     r.errorCode().code());
-            ledgered.record(new Rejection(r.errorCode(), FhirIntake.UNAUTHENTICATED, null, null, null, "http"));
+            ledgered.record(new Rejection(
+                    r.errorCode(),
+                    r.orgId() == null ? FhirIntake.UNAUTHENTICATED : r.orgId(),
+                    null,
+                    null,
+                    null,
+                    "http"));
         };
     }
 

@@ -3,13 +3,17 @@ package uk.safeguarding.interchange.server;
 import uk.safeguarding.interchange.error.ErrorCode;
 
 /**
- * Told about every request refused for its TLS client certificate, so the refusal can be ledgered. Called on
+ * Told about every request refused at the door (its TLS client certificate, or its rate), so the refusal can be
+ * ledgered. Called on
  * the request thread; must not throw and must be thread-safe.
  */
 @FunctionalInterface
 public interface ClientAuthFailureListener {
     void rejected(Rejection rejection);
 
-    /** A refused request: the error code, method, path and the peer address (no certificate contents). */
-    record Rejection(ErrorCode errorCode, String method, String path, String remoteAddress) {}
+    /**
+     * A refused request: the error code, the authenticated organisation when the refusal came after
+     * authentication (a rate limit) else null, method, path and the peer address (no certificate contents).
+     */
+    record Rejection(ErrorCode errorCode, String orgId, String method, String path, String remoteAddress) {}
 }

@@ -30,9 +30,14 @@ public final class ClientCertificateFilter implements Filter {
     private final CertificateValidator validator;
     private final ErrorResponses errors;
     private final ClientAuthFailureListener listener;
+    private final RateLimiter rateLimiter;
 
     public ClientCertificateFilter(
-            CertificateValidator validator, ErrorResponses errors, ClientAuthFailureListener listener) {
+            CertificateValidator validator,
+            ErrorResponses errors,
+            ClientAuthFailureListener listener,
+            RateLimiter rateLimiter) {
+        this.rateLimiter = rateLimiter;
         this.validator = validator;
         this.errors = errors;
         this.listener = listener;
@@ -58,6 +63,15 @@ public final class ClientCertificateFilter implements Filter {
             reject(request, response, e);
             return;
         }
+        if (!rateLimiter.tryAcquire(client.orgId())) {
+            response.setHeader("Retry-After", "1");
+            reject(
+                    request,
+                    response,
+                    client.orgId(),
+                    new GatewayException(ErrorCode.LIMIT_RATE, "Too many requests from this system; resend later."));
+            return;
+        }
         request.setAttribute(CLIENT_ATTRIBUTE, client);
         request.setAttribute(ORG_ID_ATTRIBUTE, client.orgId());
         chain.doFilter(request, response);
@@ -65,8 +79,13 @@ public final class ClientCertificateFilter implements Filter {
 
     private void reject(HttpServletRequest request, HttpServletResponse response, GatewayException e)
             throws IOException {
+        reject(request, response, null, e);
+    }
+
+    private void reject(HttpServletRequest request, HttpServletResponse response, String orgId, GatewayException e)
+            throws IOException {
         listener.rejected(new ClientAuthFailureListener.Rejection(
-                e.errorCode(), request.getMethod(), request.getRequestURI(), request.getRemoteAddr()));
+                e.errorCode(), orgId, request.getMethod(), request.getRequestURI(), request.getRemoteAddr()));
         errors.write(request, response, e.errorCode(), e.getMessage());
     }
 }

@@ -289,7 +289,11 @@ class PushDeliveryIT {
                 "127.0.0.1",
                 port,
                 TlsContexts.serverContext(DevCerts.p12("la-850"), DevCerts.PASSWORD.toCharArray()),
-                new ClientCertificateFilter(validator(), new ErrorResponses(FhirContext.forR4Cached()), r -> {}),
+                new ClientCertificateFilter(
+                        validator(),
+                        new ErrorResponses(FhirContext.forR4Cached()),
+                        r -> {},
+                        new uk.safeguarding.interchange.server.RateLimiter(0, 1, java.time.Clock.systemUTC())),
                 List.of(ServletMount.of("fhir", servlet, "/fhir/*")));
     }
 
@@ -359,7 +363,11 @@ class PushDeliveryIT {
                 "127.0.0.1",
                 0,
                 TlsContexts.serverContext(DevCerts.p12("mash-850"), DevCerts.PASSWORD.toCharArray()),
-                new ClientCertificateFilter(validator(), new ErrorResponses(FhirContext.forR4Cached()), r -> {}),
+                new ClientCertificateFilter(
+                        validator(),
+                        new ErrorResponses(FhirContext.forR4Cached()),
+                        r -> {},
+                        new uk.safeguarding.interchange.server.RateLimiter(0, 1, java.time.Clock.systemUTC())),
                 List.of(ServletMount.of("soap", servlet, "/soap/*")));
     }
 

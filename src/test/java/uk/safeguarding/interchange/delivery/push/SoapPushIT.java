@@ -158,7 +158,11 @@ class SoapPushIT {
                 "127.0.0.1",
                 0,
                 TlsContexts.serverContext(DevCerts.p12(certName), DevCerts.PASSWORD.toCharArray()),
-                new ClientCertificateFilter(validator(), new ErrorResponses(FhirContext.forR4Cached()), r -> {}),
+                new ClientCertificateFilter(
+                        validator(),
+                        new ErrorResponses(FhirContext.forR4Cached()),
+                        r -> {},
+                        new uk.safeguarding.interchange.server.RateLimiter(0, 1, java.time.Clock.systemUTC())),
                 List.of(ServletMount.of("soap", servlet, "/soap/*")));
     }
 }
