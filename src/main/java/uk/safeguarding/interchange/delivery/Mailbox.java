@@ -296,17 +296,10 @@ public final class Mailbox {
 
     /** A refused read is a ledger entry of its own (its own transaction), with ids and the code only. */
     void recordRefusal(String callerId, String trackingId, ErrorCode code) {
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                ledger.append(
-                        connection,
-                        new NewLedgerEntry("REJECTED", trackingId, null, callerId, null, null, null, code.code()));
-                connection.commit();
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            }
+        try {
+            ledger.appendAlone(
+                    dataSource,
+                    new NewLedgerEntry("REJECTED", trackingId, null, callerId, null, null, null, code.code()));
         } catch (SQLException e) {
             log.error("Could not record a {} refusal in the ledger", code.code(), e);
         }

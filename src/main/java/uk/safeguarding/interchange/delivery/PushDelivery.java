@@ -26,6 +26,7 @@ import uk.safeguarding.interchange.directory.Directory;
 import uk.safeguarding.interchange.directory.Organisation;
 import uk.safeguarding.interchange.error.ErrorCode;
 import uk.safeguarding.interchange.store.PayloadStore;
+import uk.safeguarding.interchange.store.Transactions;
 
 /**
  * The push delivery modes ({@code fhir-push}, {@code soap-push}, spec §9): one attempt per call, the outcome recorded
@@ -116,17 +117,8 @@ public final class PushDelivery {
 
     private DeliveryState attempt(String trackingId, String recipientId, boolean retry) throws SQLException {
         List<DeliveryRelay.Pending> toQueue = new ArrayList<>();
-        DeliveryState after;
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                after = attempt(connection, trackingId, recipientId, retry, toQueue);
-                connection.commit();
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            }
-        }
+        DeliveryState after = Transactions.inTransaction(
+                dataSource, connection -> attempt(connection, trackingId, recipientId, retry, toQueue));
         relay.publish(toQueue);
         return after;
     }

@@ -1,6 +1,5 @@
 package uk.safeguarding.interchange.intake;
 
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Objects;
 import javax.sql.DataSource;
@@ -39,26 +38,18 @@ public final class Rejections {
     }
 
     private long append(Rejection rejection, boolean withDetails) {
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                long seq = ledger.append(
-                        connection,
-                        new NewLedgerEntry(
-                                "REJECTED",
-                                null,
-                                withDetails ? rejection.senderMessageId() : null,
-                                rejection.actor(),
-                                null,
-                                withDetails ? rejection.messageType() : null,
-                                withDetails ? rejection.payloadSha256() : null,
-                                rejection.code().code()));
-                connection.commit();
-                return seq;
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            }
+        try {
+            return ledger.appendAlone(
+                    dataSource,
+                    new NewLedgerEntry(
+                            "REJECTED",
+                            null,
+                            withDetails ? rejection.senderMessageId() : null,
+                            rejection.actor(),
+                            null,
+                            withDetails ? rejection.messageType() : null,
+                            withDetails ? rejection.payloadSha256() : null,
+                            rejection.code().code()));
         } catch (IllegalArgumentException e) {
             if (withDetails) {
                 throw e;

@@ -11,7 +11,9 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import javax.sql.DataSource;
 import uk.safeguarding.interchange.ledger.merkle.CompactRange;
+import uk.safeguarding.interchange.store.Transactions;
 
 /**
  * Appends ledger entries inside the caller's transaction. The head row lock makes sequence numbers gap-free and
@@ -33,6 +35,15 @@ public final class LedgerAppender {
 
     public LedgerAppender(Clock clock) {
         this.clock = Objects.requireNonNull(clock);
+    }
+
+    /**
+     * Appends {@code entry} in a transaction of its own (a refusal, an auditor's access): visible when this returns.
+     *
+     * @return the entry's sequence number
+     */
+    public long appendAlone(DataSource dataSource, NewLedgerEntry entry) throws SQLException {
+        return Transactions.inTransaction(dataSource, connection -> append(connection, entry));
     }
 
     /**
