@@ -76,7 +76,7 @@ public enum ErrorCode {
     RULE_UNKNOWN_CORRELATION(
             "RULE-004", 422, false, "An update, withdrawal or outcome refers to a message the gateway does not hold."),
     RULE_TRANSFER_TARGET_REQUIRED(
-            "RULE-005", 422, false, "A transferred outcome names no local authority to transfer to."),
+            "RULE-005", 422, false, "A transferred outcome names no other local authority to transfer to."),
     ROUTE_NO_RECIPIENT("ROUTE-001", 422, false, "No recipient can be resolved for the message."),
     ROUTE_AMBIGUOUS("ROUTE-002", 422, false, "More than one organisation matches where exactly one is required."),
     ROUTE_UNKNOWN_DESTINATION(

@@ -320,6 +320,19 @@ class RoutingRulesTest {
     }
 
     @Test
+    void transferIntoTheDecidingOrganisationsOwnAreaIsRule005() {
+        RoutingPlan plan = route(RULES, plan("08-referral-outcome-transferred.xml", m -> m.getContent()
+                .getReferralOutcome()
+                .getDecision()
+                .getTransferred()
+                .setTransferTo("850")));
+
+        assertThat(plan.problem())
+                .hasValueSatisfying(p -> assertThat(p.code()).isEqualTo(ErrorCode.RULE_TRANSFER_TARGET_REQUIRED));
+        assertThat(plan.reroutes()).isEmpty();
+    }
+
+    @Test
     void severalChildrensServicesCoveringTheHomeLaIsAmbiguous() throws Exception {
         String yaml = Files.readString(Path.of("config/directory.yaml"))
                 + """

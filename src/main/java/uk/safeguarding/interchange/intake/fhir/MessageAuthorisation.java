@@ -97,13 +97,30 @@ public final class MessageAuthorisation {
     private static String destination(
             MessageHeader.MessageDestinationComponent destination, BundleReferences references, Directory directory) {
         String endpoint = destination.getEndpoint();
+        Optional<String> receiver = destination.hasReceiver()
+                ? Optional.of(organisation(destination.getReceiver(), references, directory)
+                        .orElseThrow(() -> new GatewayException(
+                                ErrorCode.ROUTE_UNKNOWN_DESTINATION,
+                                "MessageHeader.destination.receiver names no organisation in the directory.")))
+                : Optional.empty();
+        if (OrganisationIds.isValid(endpoint)
+                && receiver.isPresent()
+                && !receiver.get().equals(endpoint)) {
+            // Translation routes to the receiver; authorising the endpoint instead would check the wrong party.
+            throw new GatewayException(
+                    ErrorCode.ROUTE_AMBIGUOUS,
+                    "MessageHeader.destination.endpoint " + endpoint + " and its receiver " + receiver.get()
+                            + " name different organisations.");
+        }
+        if (receiver.isPresent()) {
+            return receiver.get();
+        }
         if (OrganisationIds.isValid(endpoint)) {
             return endpoint;
         }
-        return organisation(destination.getReceiver(), references, directory)
-                .orElseThrow(() -> new GatewayException(
-                        ErrorCode.ROUTE_UNKNOWN_DESTINATION,
-                        "MessageHeader.destination names no organisation in the directory."));
+        throw new GatewayException(
+                ErrorCode.ROUTE_UNKNOWN_DESTINATION,
+                "MessageHeader.destination names no organisation in the directory.");
     }
 
     /** The directory organisation a reference names: by its identifier, or by the referenced Organization's. */
