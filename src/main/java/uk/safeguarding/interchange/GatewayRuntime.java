@@ -56,6 +56,7 @@ import uk.safeguarding.interchange.directory.DeliveryMode;
 import uk.safeguarding.interchange.directory.DirectoryException;
 import uk.safeguarding.interchange.directory.DirectoryHolder;
 import uk.safeguarding.interchange.directory.DirectoryReloader;
+import uk.safeguarding.interchange.directory.Organisation;
 import uk.safeguarding.interchange.health.HealthCheck;
 import uk.safeguarding.interchange.intake.Acceptance;
 import uk.safeguarding.interchange.intake.OutboxRelay;
@@ -256,6 +257,7 @@ public final class GatewayRuntime implements AutoCloseable {
         RateLimiter rateLimiter = new RateLimiter(
                 Double.parseDouble(limits.getProperty("gateway.rate.limit.per.second", "0")),
                 Double.parseDouble(limits.getProperty("gateway.rate.limit.burst", "1")),
+                orgId -> directory.current().find(orgId).flatMap(Organisation::rateLimit),
                 clock);
         ClientCertificateFilter authFilter =
                 new ClientCertificateFilter(validator, errors, authFailureListener(), rateLimiter);

@@ -43,11 +43,12 @@ public final class CaseLoader {
             "replay-of",
             "soap-signature",
             "method",
-            "path");
+            "path",
+            "repeat");
     private static final Set<String> SOAP_SIGNATURE_KEYS =
             Set.of("body", "timestamp-signed", "addressing", "timestamp", "created", "ttl", "algorithm");
-    private static final Set<String> EXPECT_KEYS =
-            Set.of("status", "code", "response", "save-tracking-id", "same-tracking-id-as", "save", "then");
+    private static final Set<String> EXPECT_KEYS = Set.of(
+            "status", "code", "response", "retry-after", "save-tracking-id", "same-tracking-id-as", "save", "then");
     private static final Set<String> CHECK_KEYS = Set.of(
             "mailbox-of",
             "contains",
@@ -59,6 +60,7 @@ public final class CaseLoader {
             "routing-error",
             "recipient",
             "state",
+            "error",
             "save-derived");
 
     private CaseLoader() {}
@@ -188,6 +190,9 @@ public final class CaseLoader {
                 for (JsonNode check : step.expect().path("then")) {
                     if (check.hasNonNull("routing-error")) {
                         codes.add(check.get("routing-error").asText());
+                    }
+                    if (check.hasNonNull("error")) {
+                        codes.add(check.get("error").asText());
                     }
                 }
             }

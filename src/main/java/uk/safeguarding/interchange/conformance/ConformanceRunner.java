@@ -20,6 +20,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
@@ -147,7 +148,14 @@ public final class ConformanceRunner {
     private record Sent(String client, String contentType, byte[] body, String path) {}
 
     /** What came back: status, error code, acknowledgement code, tracking id, parsed body (JSON or null). */
-    record Reply(int status, String code, String response, String trackingId, JsonNode json, String text) {
+    record Reply(
+            int status,
+            String code,
+            String response,
+            String trackingId,
+            JsonNode json,
+            String text,
+            Optional<String> retryAfter) {
         String summary() {
             return "HTTP " + status + (code == null ? "" : " " + code) + (response == null ? "" : " " + response);
         }
@@ -188,6 +196,10 @@ public final class ConformanceRunner {
             http.method(method, HttpRequest.BodyPublishers.noBody());
         }
         HttpResponse<byte[]> response = sendWithOneResend(client(sent.client()), http.build());
+        // repeat: the same request again, back to back (e.g. to exceed a rate limit); the last reply is judged.
+        for (int i = 1; i < request.path("repeat").asInt(1); i++) {
+            response = sendWithOneResend(client(sent.client()), http.build());
+        }
         return parse(step.binding(), response);
     }
 
@@ -461,6 +473,7 @@ public final class ConformanceRunner {
 
     private static Reply parse(String binding, HttpResponse<byte[]> response) {
         String text = new String(response.body(), StandardCharsets.UTF_8);
+        Optional<String> retryAfter = response.headers().firstValue("Retry-After");
         String contentType = response.headers().firstValue("Content-Type").orElse("");
         int status = response.statusCode();
         try {
@@ -468,7 +481,7 @@ public final class ConformanceRunner {
                 Document doc = SoapXml.parse(response.body());
                 String code = firstText(doc, "code");
                 String ack = code != null ? "fatal-error" : firstText(doc, "status");
-                return new Reply(status, code, ack, firstText(doc, "trackingId"), null, text);
+                return new Reply(status, code, ack, firstText(doc, "trackingId"), null, text, retryAfter);
             }
             JsonNode json;
             if (contentType.startsWith(FHIR_XML)) {
@@ -476,10 +489,11 @@ public final class ConformanceRunner {
             } else if (contentType.contains("json")) {
                 json = JSON.readTree(response.body());
             } else {
-                return new Reply(status, null, null, null, null, text);
+                return new Reply(status, null, null, null, null, text, retryAfter);
             }
             if (json.has("error")) {
-                return new Reply(status, json.path("error").path("code").asText(null), null, null, json, text);
+                return new Reply(
+                        status, json.path("error").path("code").asText(null), null, null, json, text, retryAfter);
             }
             JsonNode outcome = json;
             String ack = null;
@@ -504,9 +518,9 @@ public final class ConformanceRunner {
                         .path("code")
                         .asText(null);
             }
-            return new Reply(status, code, ack, tracking, json, text);
+            return new Reply(status, code, ack, tracking, json, text, retryAfter);
         } catch (RuntimeException | java.io.IOException e) {
-            return new Reply(status, null, null, null, null, text);
+            return new Reply(status, null, null, null, null, text, retryAfter);
         }
     }
 
@@ -535,6 +549,9 @@ public final class ConformanceRunner {
         String ack = expect.path("response").asText(null);
         if (ack != null && !ack.equals(reply.response())) {
             return "expected acknowledgement " + ack + ", got " + seen;
+        }
+        if (expect.path("retry-after").asBoolean(false) && reply.retryAfter().isEmpty()) {
+            return "expected a Retry-After header, got none (" + seen + ")";
         }
         if (expect.has("save-tracking-id")) {
             if (reply.trackingId() == null || reply.trackingId().isBlank()) {
@@ -638,7 +655,11 @@ public final class ConformanceRunner {
                             && (!check.has("state")
                                     || r.path("state")
                                             .asText()
-                                            .equals(check.get("state").asText()))) {
+                                            .equals(check.get("state").asText()))
+                            && (!check.has("error")
+                                    || r.path("lastError")
+                                            .asText()
+                                            .equals(check.get("error").asText()))) {
                         return true;
                     }
                 }

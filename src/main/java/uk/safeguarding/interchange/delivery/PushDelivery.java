@@ -176,7 +176,8 @@ public final class PushDelivery {
             case PERMANENT ->
                 giveUp(connection, message, recipientId, attempt, "The recipient refused the message.", toQueue);
             case TRANSIENT -> {
-                Instant next = policy.nextAttempt(attempt, message.receivedAt(), now);
+                Instant next =
+                        policy.forRecipient(recipient.get().delivery()).nextAttempt(attempt, message.receivedAt(), now);
                 if (next == null) {
                     yield giveUp(
                             connection,

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.function.DoubleSupplier;
+import uk.safeguarding.interchange.directory.Delivery;
 
 /**
  * When a push delivery that failed transiently is tried again, and when the gateway gives up: exponential backoff
@@ -36,6 +37,13 @@ public record RetryPolicy(Duration base, Duration cap, int maxAttempts, Duration
                 Integer.parseInt(p.getProperty("gateway.delivery.retry.max-attempts", "12")),
                 Duration.parse(p.getProperty("gateway.delivery.ttl", "PT72H")),
                 Math::random);
+    }
+
+    /** This policy with the recipient's own attempt limit, if its directory entry sets one. */
+    public RetryPolicy forRecipient(Delivery delivery) {
+        return delivery.maxAttempts().isPresent()
+                ? new RetryPolicy(base, cap, delivery.maxAttempts().getAsInt(), timeToLive, random)
+                : this;
     }
 
     /** The delay after the {@code attempt}-th attempt failed (attempt 1 is the first). */

@@ -17,6 +17,7 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.regex.Pattern;
 import uk.safeguarding.interchange.canonical.EventCode;
@@ -55,11 +56,14 @@ public final class DirectoryLoader {
             DeliveryEntry delivery,
             String escalationContact,
             List<String> actsFor,
-            LocationEntry location) {}
+            LocationEntry location,
+            RateLimitEntry rateLimit) {}
 
     record IdentifierEntry(String system, String value) {}
 
-    record DeliveryEntry(String mode, String endpoint) {}
+    record DeliveryEntry(String mode, String endpoint, Integer maxAttempts) {}
+
+    record RateLimitEntry(Double perSecond, Double burst) {}
 
     record LocationEntry(String postcode, String la) {}
 
@@ -229,6 +233,19 @@ public final class DirectoryLoader {
                 location = Optional.of(new Location(given.postcode(), given.la()));
             }
         }
+        Optional<RateLimit> rateLimit = Optional.empty();
+        if (entry.rateLimit() != null) {
+            RateLimitEntry given = entry.rateLimit();
+            if (given.perSecond() == null
+                    || !(given.perSecond() > 0)
+                    || given.burst() == null
+                    || !(given.burst() >= 1)) {
+                problems.add("rateLimit needs perSecond > 0 and burst >= 1, was " + given.perSecond() + " / "
+                        + given.burst());
+            } else {
+                rateLimit = Optional.of(new RateLimit(given.perSecond(), given.burst()));
+            }
+        }
         if (!problems.isEmpty()) {
             return null;
         }
@@ -243,7 +260,8 @@ public final class DirectoryLoader {
                 delivery,
                 escalation,
                 actsFor,
-                location);
+                location,
+                rateLimit);
     }
 
     private static Set<EventCode> events(List<String> codes, String field, List<String> problems) {
@@ -269,6 +287,9 @@ public final class DirectoryLoader {
             if (entry.endpoint() != null) {
                 problems.add("delivery mode mailbox takes no endpoint");
             }
+            if (entry.maxAttempts() != null) {
+                problems.add("delivery mode mailbox takes no maxAttempts");
+            }
             return Delivery.MAILBOX;
         }
         URI endpoint = null;
@@ -282,7 +303,14 @@ public final class DirectoryLoader {
                     + entry.endpoint() + "'");
             return null;
         }
-        return new Delivery(mode.get(), Optional.of(endpoint));
+        if (entry.maxAttempts() != null && entry.maxAttempts() < 1) {
+            problems.add("delivery maxAttempts must be at least 1, was " + entry.maxAttempts());
+            return null;
+        }
+        return new Delivery(
+                mode.get(),
+                Optional.of(endpoint),
+                entry.maxAttempts() == null ? OptionalInt.empty() : OptionalInt.of(entry.maxAttempts()));
     }
 
     private static String kindCodes() {

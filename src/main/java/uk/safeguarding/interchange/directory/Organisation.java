@@ -17,6 +17,7 @@ import uk.safeguarding.interchange.canonical.EventCode;
  * @param sends events it may send: its kind's table, or a narrower list from the file
  * @param escalationContact an organisation id or an e-mail address to escalate missed deadlines to
  * @param actsFor organisation ids this system may submit for (kind {@code system} only)
+ * @param rateLimit its own request quota, when it differs from the gateway's default
  */
 public record Organisation(
         String id,
@@ -29,7 +30,8 @@ public record Organisation(
         Delivery delivery,
         Optional<String> escalationContact,
         Set<String> actsFor,
-        Optional<Location> location) {
+        Optional<Location> location,
+        Optional<RateLimit> rateLimit) {
     public Organisation {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(name, "name");
@@ -42,6 +44,7 @@ public record Organisation(
         Objects.requireNonNull(escalationContact, "escalationContact");
         actsFor = Set.copyOf(actsFor);
         Objects.requireNonNull(location, "location");
+        Objects.requireNonNull(rateLimit, "rateLimit");
     }
 
     public boolean maySend(EventCode event) {

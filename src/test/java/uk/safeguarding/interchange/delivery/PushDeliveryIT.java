@@ -293,7 +293,8 @@ class PushDeliveryIT {
                         validator(),
                         new ErrorResponses(FhirContext.forR4Cached()),
                         r -> {},
-                        new uk.safeguarding.interchange.server.RateLimiter(0, 1, java.time.Clock.systemUTC())),
+                        new uk.safeguarding.interchange.server.RateLimiter(
+                                0, 1, id -> java.util.Optional.empty(), java.time.Clock.systemUTC())),
                 List.of(ServletMount.of("fhir", servlet, "/fhir/*")));
     }
 
@@ -367,7 +368,8 @@ class PushDeliveryIT {
                         validator(),
                         new ErrorResponses(FhirContext.forR4Cached()),
                         r -> {},
-                        new uk.safeguarding.interchange.server.RateLimiter(0, 1, java.time.Clock.systemUTC())),
+                        new uk.safeguarding.interchange.server.RateLimiter(
+                                0, 1, id -> java.util.Optional.empty(), java.time.Clock.systemUTC())),
                 List.of(ServletMount.of("soap", servlet, "/soap/*")));
     }
 

@@ -2,9 +2,14 @@ package uk.safeguarding.interchange.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
+import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
+import uk.safeguarding.interchange.directory.Delivery;
+import uk.safeguarding.interchange.directory.DeliveryMode;
 
 class RetryPolicyTest {
     private static final Instant T0 = Instant.parse("2026-03-02T10:00:00Z");
@@ -40,5 +45,17 @@ class RetryPolicyTest {
         assertThat(policy(0).nextAttempt(1, T0, late)).isNull();
         assertThat(policy(0).nextAttempt(1, T0, T0.plus(Duration.ofMinutes(50))))
                 .isNotNull();
+    }
+
+    @Test
+    void aRecipientsOwnAttemptLimitReplacesTheGatewaysOnly() {
+        Delivery push = new Delivery(
+                DeliveryMode.FHIR_PUSH, Optional.of(URI.create("https://la.example/fhir")), OptionalInt.of(1));
+        Delivery standard = new Delivery(
+                DeliveryMode.FHIR_PUSH, Optional.of(URI.create("https://la.example/fhir")), OptionalInt.empty());
+
+        assertThat(policy(0).forRecipient(push).nextAttempt(1, T0, T0)).isNull();
+        assertThat(policy(0).forRecipient(push).delayAfter(1)).isEqualTo(Duration.ofSeconds(15));
+        assertThat(policy(0).forRecipient(standard).nextAttempt(1, T0, T0)).isEqualTo(T0.plusSeconds(15));
     }
 }

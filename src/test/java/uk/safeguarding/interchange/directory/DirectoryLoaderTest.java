@@ -27,6 +27,9 @@ class DirectoryLoaderTest {
 
     private final Directory directory = DirectoryLoader.load(COMMITTED);
 
+    /** The sandbox's push recipient that refuses connections (the conformance kit's DLV-001 case). */
+    private static final String SANDBOX_UNREACHABLE = "urn:interchange:la:998";
+
     @Test
     void committedDirectoryListsEveryDevOrganisation() {
         assertThat(directory.organisations())
@@ -39,11 +42,18 @@ class DirectoryLoaderTest {
                         "urn:interchange:la:850",
                         "urn:interchange:mash:850",
                         "urn:interchange:la:839",
+                        SANDBOX_UNREACHABLE,
                         "urn:interchange:police:hampshire",
                         "urn:interchange:police:dorset",
                         "urn:interchange:auditor:dev-auditor");
         assertThat(directory.organisations())
+                .filteredOn(org -> !org.id().equals(SANDBOX_UNREACHABLE))
                 .allSatisfy(org -> assertThat(org.delivery()).isEqualTo(Delivery.MAILBOX));
+        Delivery unreachable = directory.find(SANDBOX_UNREACHABLE).orElseThrow().delivery();
+        assertThat(unreachable.mode()).isEqualTo(DeliveryMode.FHIR_PUSH);
+        assertThat(unreachable.maxAttempts()).hasValue(1);
+        assertThat(directory.find(SCHOOL_2).orElseThrow().rateLimit()).contains(new RateLimit(1, 5));
+        assertThat(directory.find(SCHOOL_1).orElseThrow().rateLimit()).isEmpty();
         Organisation school = directory.find(SCHOOL_1).orElseThrow();
         assertThat(school.kind()).isEqualTo(OrganisationKind.SCHOOL);
         assertThat(school.name()).isEqualTo("Harewood Primary School (dev)");
@@ -157,6 +167,7 @@ class DirectoryLoaderTest {
         assertThat(la.delivery().mode()).isEqualTo(DeliveryMode.FHIR_PUSH);
         assertThat(la.delivery().endpoint()).contains(URI.create("https://fhir.hants.example/fhir"));
         assertThat(la.sends()).containsExactly(EventCode.REFERRAL_OUTCOME);
+        assertThat(la.delivery().maxAttempts()).isEmpty();
     }
 
     @ParameterizedTest(name = "{0}")
@@ -178,6 +189,10 @@ class DirectoryLoaderTest {
             escalation to nobody    | escalationContact: urn:interchange:mash:999           | escalationContact urn:interchange:mash:999 is not an organisation in the directory
             escalation not an email | escalationContact: call the duty manager              | escalationContact must be an organisation id or an e-mail address
             bad postcode            | location: { postcode: sp10 1aa, la: '850' }           | location.postcode must be a UK postcode
+            mailbox with attempts   | delivery: { mode: mailbox, maxAttempts: 2 }           | delivery mode mailbox takes no maxAttempts
+            push with no attempts   | delivery: { mode: fhir-push, endpoint: 'https://x.example/fhir', maxAttempts: 0 } | delivery maxAttempts must be at least 1
+            quota without burst     | rateLimit: { perSecond: 5 }                           | rateLimit needs perSecond > 0 and burst >= 1
+            quota of nothing        | rateLimit: { perSecond: 0, burst: 5 }                 | rateLimit needs perSecond > 0 and burst >= 1
             """)
     void rejectsAnInvalidEntryNamingFileAndEntry(String description, String extraLine, String expected)
             throws IOException {

@@ -162,7 +162,8 @@ class SoapPushIT {
                         validator(),
                         new ErrorResponses(FhirContext.forR4Cached()),
                         r -> {},
-                        new uk.safeguarding.interchange.server.RateLimiter(0, 1, java.time.Clock.systemUTC())),
+                        new uk.safeguarding.interchange.server.RateLimiter(
+                                0, 1, id -> java.util.Optional.empty(), java.time.Clock.systemUTC())),
                 List.of(ServletMount.of("soap", servlet, "/soap/*")));
     }
 }
