@@ -63,6 +63,7 @@ import uk.safeguarding.interchange.intake.OutboxRelay;
 import uk.safeguarding.interchange.intake.Rejection;
 import uk.safeguarding.interchange.intake.Rejections;
 import uk.safeguarding.interchange.intake.RoutingQueue;
+import uk.safeguarding.interchange.intake.SandboxFaults;
 import uk.safeguarding.interchange.intake.StoredMessages;
 import uk.safeguarding.interchange.intake.fhir.BundleSigner;
 import uk.safeguarding.interchange.intake.fhir.CapabilityStatementProvider;
@@ -163,6 +164,8 @@ public final class GatewayRuntime implements AutoCloseable {
     public static final String PROFILE_VALIDATOR = "profileValidator";
     /** Camel registry name of the {@link FhirIntake} bean (routes/fhir-intake.yaml). */
     public static final String FHIR_INTAKE = "fhirIntake";
+    /** Camel registry name of the {@link SandboxFaults} (routes/fhir-intake.yaml). */
+    public static final String SANDBOX_FAULTS = "sandboxFaults";
     /** Camel registry name of the {@link PushDelivery} (fhir-push, soap-push, retries). */
     public static final String PUSH_DELIVERY = "pushDelivery";
     /** Camel registry name of the {@link SlaMonitor} (config/sla.yaml escalations). */
@@ -343,6 +346,16 @@ public final class GatewayRuntime implements AutoCloseable {
         main.bind(CERTIFICATE_VALIDATOR, validator);
         main.bind(DIRECTORY, directory);
         main.bind(PROFILE_VALIDATOR, profileValidator);
+        SandboxFaults sandboxFaults = SandboxFaults.fromSetting(
+                settings.properties().getProperty("gateway.sandbox.faults", "auto"),
+                signingKey.chain().get(0));
+        if (sandboxFaults.enabled()) {
+            log.warn(
+                    "Sandbox faults are ON: clients may ask for SYS-001/SYS-002 with the {} header."
+                            + " Never in production (gateway.sandbox.faults=off).",
+                    SandboxFaults.HEADER);
+        }
+        main.bind(SANDBOX_FAULTS, sandboxFaults);
         main.bind(
                 FHIR_INTAKE,
                 new FhirIntake(

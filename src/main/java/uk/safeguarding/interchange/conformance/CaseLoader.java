@@ -44,7 +44,8 @@ public final class CaseLoader {
             "soap-signature",
             "method",
             "path",
-            "repeat");
+            "repeat",
+            "headers");
     private static final Set<String> SOAP_SIGNATURE_KEYS =
             Set.of("body", "timestamp-signed", "addressing", "timestamp", "created", "ttl", "algorithm");
     private static final Set<String> EXPECT_KEYS = Set.of(

@@ -190,6 +190,9 @@ public final class ConformanceRunner {
         HttpRequest.Builder http =
                 HttpRequest.newBuilder(URI.create(base + sent.path())).timeout(Duration.ofSeconds(60));
         String method = request.path("method").asText(sent.body() == null ? "GET" : "POST");
+        request.path("headers")
+                .fields()
+                .forEachRemaining(h -> http.header(h.getKey(), h.getValue().asText()));
         if (sent.body() != null) {
             http.header("Content-Type", sent.contentType()).POST(HttpRequest.BodyPublishers.ofByteArray(sent.body()));
         } else {

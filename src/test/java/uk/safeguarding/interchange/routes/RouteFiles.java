@@ -132,6 +132,7 @@ final class RouteFiles {
                     new OutboxRelay(ds, queue, Clock.systemUTC(), java.time.Duration.ofSeconds(30)));
             bindRoutingAndDelivery(beans, ds, cf, ledger, payloads);
             beans.put(GatewayRuntime.FHIR_INTAKE, fhirIntake(ds, ledger, queue, payloads));
+            beans.put(GatewayRuntime.SANDBOX_FAULTS, new uk.safeguarding.interchange.intake.SandboxFaults(false));
             // The SOAP route: a real CXF endpoint bean; the adapter's decisions are tested in intake.soap.
             beans.put(
                     SoapBinding.ENDPOINT_BEAN,

@@ -9,6 +9,7 @@ import org.apache.camel.ProducerTemplate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import uk.safeguarding.interchange.error.ErrorCode;
+import uk.safeguarding.interchange.intake.SandboxFaults;
 import uk.safeguarding.interchange.server.AuthenticatedClient;
 import uk.safeguarding.interchange.server.ClientCertificateFilter;
 
@@ -41,7 +42,11 @@ public final class ProcessMessageProvider {
         try {
             reply = producer.requestBody(
                     ROUTE,
-                    new FhirRequest(request.getContentType(), request.getInputStream(), client.orgId()),
+                    new FhirRequest(
+                            request.getContentType(),
+                            request.getInputStream(),
+                            client.orgId(),
+                            request.getHeader(SandboxFaults.HEADER)),
                     FhirReply.class);
         } catch (RuntimeException e) {
             // The route answers every failure itself; reaching here means the route is missing or broken.
