@@ -9,7 +9,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code ./gateway conformance --url URL --client-cert X.p12 --signing-cert Y.p12 [--password PW] [--cacert PEM]
+ * {@code ./gateway conformance --url URL --client-cert X.p12 --signing-cert Y.p12 [--password PW]
+ * [--signing-password PW] [--cacert PEM]
  * [--dev-certs DIR] [--kit DIR] [--examples DIR] [--only PREFIX] [--wait SECONDS] [--out DIR]}: runs the kit and
  * writes {@code conformance-junit.xml} and {@code conformance-summary.md}; exit 0 only when every case passed.
  */
@@ -29,11 +30,14 @@ public final class ConformanceCommand {
         }
         Credentials dev = Credentials.devDefaults();
         Path client = Path.of(o.getOrDefault("client-cert", dev.clientStore().toString()));
-        char[] password = o.containsKey("password") ? o.get("password").toCharArray() : dev.password();
+        char[] password = o.containsKey("password") ? o.get("password").toCharArray() : dev.clientPassword();
+        char[] signingPassword =
+                o.containsKey("signing-password") ? o.get("signing-password").toCharArray() : password;
         Credentials credentials = new Credentials(
                 client,
-                Path.of(o.getOrDefault("signing-cert", client.toString())),
                 password,
+                Path.of(o.getOrDefault("signing-cert", client.toString())),
+                signingPassword,
                 Path.of(o.getOrDefault("cacert", dev.caCert().toString())),
                 Path.of(o.getOrDefault("dev-certs", dev.devCerts().toString())),
                 o.getOrDefault("dev-password", "dev-only").toCharArray());
@@ -70,7 +74,8 @@ public final class ConformanceCommand {
     private static int usage(PrintStream err, String problem) {
         err.println("conformance: " + problem);
         err.println("Usage: ./gateway conformance --url https://HOST:PORT --client-cert X.p12 --signing-cert Y.p12"
-                + " [--password PW] [--cacert root.pem] [--dev-certs certs-dev] [--only fhir/signatures]"
+                + " [--password PW] [--signing-password PW] [--cacert root.pem] [--dev-certs certs-dev]"
+                + " [--only fhir/signatures]"
                 + " [--wait 30] [--out target/conformance]");
         return 2;
     }

@@ -266,7 +266,8 @@ public final class ConformanceRunner {
         if (signer.equals("none")) {
             return new Sent(client, contentType, encode(bundle, format), path);
         }
-        SigningKey key = SigningKey.loadPkcs12(credentials.signingStore(signer), credentials.passwordFor(signer));
+        SigningKey key =
+                SigningKey.loadPkcs12(credentials.signingStore(signer), credentials.signingPasswordFor(signer));
         if (format == FhirFormat.XML) {
             byte[] xml = FhirEncoding.convert(FhirEncoding.toJsonBytes(bundle), FhirFormat.XML);
             return new Sent(client, contentType, new BundleSigner(key).sign(xml, FhirFormat.XML, when), path);
@@ -398,7 +399,7 @@ public final class ConformanceRunner {
         String signer = request.path("sign-with").asText(Credentials.VENDOR);
         if (!signer.equals("none")) {
             spec.keyStore = credentials.signingStore(signer);
-            spec.password = credentials.passwordFor(signer);
+            spec.password = credentials.signingPasswordFor(signer);
             JsonNode sig = request.path("soap-signature");
             spec.signBody = sig.path("body").asBoolean(true);
             spec.signTimestamp = sig.path("timestamp-signed").asBoolean(true);
@@ -733,7 +734,7 @@ public final class ConformanceRunner {
         return clients.computeIfAbsent(who == null ? Credentials.VENDOR : who, w -> {
             try {
                 return HttpClient.newBuilder()
-                        .sslContext(sslContext(credentials.tlsStore(w), credentials.passwordFor(w)))
+                        .sslContext(sslContext(credentials.tlsStore(w), credentials.tlsPasswordFor(w)))
                         .version(HttpClient.Version.HTTP_1_1)
                         .connectTimeout(Duration.ofSeconds(10))
                         .build();
