@@ -108,12 +108,25 @@ public final class ConformanceRunner {
                 if (problem != null) {
                     return new CaseResult(c, false, label + problem, millis(start));
                 }
-                seen.add(label + reply.summary());
+                seen.add(label + reply.summary() + thenSummary(step));
             }
             return new CaseResult(c, true, String.join("; ", seen), millis(start));
         } catch (Exception e) {
             return new CaseResult(c, false, "could not run: " + e, millis(start));
         }
+    }
+
+    /** The follow-up checks a step passed, briefly, for the report: {@code , then status-of referral ✓ ...}. */
+    private static String thenSummary(ConformanceCase.Step step) {
+        List<String> checks = new ArrayList<>();
+        for (JsonNode check : step.expect().path("then")) {
+            List<String> parts = new ArrayList<>();
+            check.fields()
+                    .forEachRemaining(
+                            f -> parts.add(f.getKey() + " " + f.getValue().asText()));
+            checks.add(String.join(" ", parts));
+        }
+        return checks.isEmpty() ? "" : ", then " + String.join(" ✓, ", checks) + " ✓";
     }
 
     private static long millis(long start) {
