@@ -380,7 +380,7 @@ public final class GatewayRuntime implements AutoCloseable {
         main.bind(SoapBinding.ENDPOINT_BEAN, SoapBinding.endpoint(soapBus));
         main.bind(
                 SoapBinding.REQUESTS_BEAN,
-                new SoapRequestAdapter(soapIntake(clock, directory, acceptance, rejections)));
+                new SoapRequestAdapter(soapIntake(clock, directory, acceptance, rejections, sandboxFaults)));
         try {
             main.start();
         } catch (Exception e) {
@@ -481,7 +481,11 @@ public final class GatewayRuntime implements AutoCloseable {
     }
 
     private SoapIntake soapIntake(
-            Clock clock, DirectoryHolder directory, Acceptance acceptance, Rejections rejections) {
+            Clock clock,
+            DirectoryHolder directory,
+            Acceptance acceptance,
+            Rejections rejections,
+            SandboxFaults sandboxFaults) {
         Properties p = settings.properties();
         List<X509Certificate> intermediates = new ArrayList<>();
         for (String file : p.getProperty("gateway.trust.intermediates", "").split(",")) {
@@ -509,7 +513,8 @@ public final class GatewayRuntime implements AutoCloseable {
                 messageStatus,
                 new CanonicalXml(),
                 clock,
-                Integer.parseInt(p.getProperty("gateway.soap.max.request.bytes", "5242880")));
+                Integer.parseInt(p.getProperty("gateway.soap.max.request.bytes", "5242880")),
+                sandboxFaults);
     }
 
     private Map<String, BooleanSupplier> healthProbes() {

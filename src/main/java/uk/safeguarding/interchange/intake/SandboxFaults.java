@@ -6,7 +6,8 @@ import uk.safeguarding.interchange.error.ErrorCode;
 import uk.safeguarding.interchange.error.GatewayException;
 
 /**
- * Sandbox only: lets a vendor's client ask, with the request header {@value #HEADER}, for the two failures it
+ * Sandbox only: lets a vendor's client ask, with the request header {@value #HEADER} on a FHIR
+ * {@code $process-message} or a SOAP {@code SubmitMessage}, for the two failures it
  * cannot otherwise provoke, so it can prove it handles them: {@code SYS-001} (the gateway fails as it does when its
  * message store is unavailable) and {@code SYS-002} (an unexpected internal error). The fault is raised just before
  * acceptance, after every other check, so an otherwise invalid request still gets its own error; the reply, the

@@ -50,6 +50,7 @@ import uk.safeguarding.interchange.intake.Acceptance;
 import uk.safeguarding.interchange.intake.Accepted;
 import uk.safeguarding.interchange.intake.Rejection;
 import uk.safeguarding.interchange.intake.Rejections;
+import uk.safeguarding.interchange.intake.SandboxFaults;
 import uk.safeguarding.interchange.intake.StoredMessages;
 import uk.safeguarding.interchange.intake.StoredMessages.StoredMessage;
 import uk.safeguarding.interchange.intake.Submission;
@@ -135,6 +136,7 @@ public final class SoapIntake {
     private final int maxRequestBytes;
     private final JAXBContext jaxb;
     private final Schema schema;
+    private final SandboxFaults sandboxFaults;
 
     public SoapIntake(
             SoapSecurity security,
@@ -147,7 +149,9 @@ public final class SoapIntake {
             MessageStatusService statuses,
             CanonicalXml canonicalXml,
             Clock clock,
-            int maxRequestBytes) {
+            int maxRequestBytes,
+            SandboxFaults sandboxFaults) {
+        this.sandboxFaults = Objects.requireNonNull(sandboxFaults);
         this.mailbox = Objects.requireNonNull(mailbox);
         this.statuses = Objects.requireNonNull(statuses);
         this.security = Objects.requireNonNull(security);
@@ -169,18 +173,21 @@ public final class SoapIntake {
 
     /** Mutable facts gathered while handling one request, for the ledger record of a refusal. */
     private static final class Facts {
+        String sandboxFault;
         String messageId;
         String event;
         String payloadSha256;
     }
 
     /**
-     * Handles one request read from {@code request} (at most the configured number of bytes) sent by {@code client}.
-     * Never throws for a bad request: the reply is then a signed SOAP Fault.
+     * Handles one request read from {@code request} (at most the configured number of bytes) sent by {@code client},
+     * with the request's {@code X-Sandbox-Fault} header or null ({@link SandboxFaults}). Never throws for a bad
+     * request: the reply is then a signed SOAP Fault.
      */
-    public SoapReply handle(InputStream request, AuthenticatedClient client) {
+    public SoapReply handle(InputStream request, AuthenticatedClient client, String sandboxFault) {
         Objects.requireNonNull(client);
         Facts facts = new Facts();
+        facts.sandboxFault = sandboxFault;
         try {
             byte[] bytes = readBounded(request);
             facts.payloadSha256 = HexFormat.of().formatHex(SoapSecurity.sha256(bytes));
@@ -275,6 +282,7 @@ public final class SoapIntake {
                 client.orgId(),
                 BINDING,
                 canonical);
+        sandboxFaults.raise(facts.sandboxFault);
         Accepted accepted = acceptance.accept(submission, (id, at) -> marshal(submitResponse(id, messageId, at)));
         byte[] acknowledgement = BINDING.equals(accepted.binding())
                 ? accepted.acknowledgement()

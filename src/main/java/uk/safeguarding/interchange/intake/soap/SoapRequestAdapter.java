@@ -9,6 +9,7 @@ import org.apache.cxf.message.Message;
 import org.apache.cxf.transport.http.AbstractHTTPDestination;
 import uk.safeguarding.interchange.error.ErrorCode;
 import uk.safeguarding.interchange.error.GatewayException;
+import uk.safeguarding.interchange.intake.SandboxFaults;
 import uk.safeguarding.interchange.server.AuthenticatedClient;
 import uk.safeguarding.interchange.server.ClientCertificateFilter;
 
@@ -24,8 +25,10 @@ public final class SoapRequestAdapter {
     }
 
     public void handle(Exchange exchange) {
-        AuthenticatedClient client = client(exchange);
-        SoapReply reply = intake.handle(exchange.getIn().getBody(InputStream.class), client);
+        HttpServletRequest http = httpRequest(exchange);
+        AuthenticatedClient client = client(http);
+        SoapReply reply = intake.handle(
+                exchange.getIn().getBody(InputStream.class), client, http.getHeader(SandboxFaults.HEADER));
         org.apache.camel.Message out = exchange.getMessage();
         // Request headers must not echo into the response.
         out.removeHeaders("*");
@@ -34,11 +37,16 @@ public final class SoapRequestAdapter {
         out.setHeader(Exchange.CONTENT_TYPE, SoapReply.CONTENT_TYPE);
     }
 
-    private static AuthenticatedClient client(Exchange exchange) {
+    private static HttpServletRequest httpRequest(Exchange exchange) {
         Message cxf = exchange.getIn().getHeader(CxfConstants.CAMEL_CXF_MESSAGE, Message.class);
-        Object request = cxf == null ? null : cxf.get(AbstractHTTPDestination.HTTP_REQUEST);
-        if (request instanceof HttpServletRequest http
-                && http.getAttribute(ClientCertificateFilter.CLIENT_ATTRIBUTE) instanceof AuthenticatedClient client) {
+        if (cxf != null && cxf.get(AbstractHTTPDestination.HTTP_REQUEST) instanceof HttpServletRequest http) {
+            return http;
+        }
+        throw new GatewayException(ErrorCode.AUTH_NO_CLIENT_CERT, "No HTTP request behind this SOAP exchange.");
+    }
+
+    private static AuthenticatedClient client(HttpServletRequest http) {
+        if (http.getAttribute(ClientCertificateFilter.CLIENT_ATTRIBUTE) instanceof AuthenticatedClient client) {
             return client;
         }
         // ClientCertificateFilter runs before every servlet, so this means a wiring error, not a client error.
