@@ -296,7 +296,9 @@ final class Story {
                 e.path("event").asText(),
                 shortId(e.path("actor").asText())));
         if (e.hasNonNull("counterparty")) {
-            line.append(" → ").append(shortId(e.get("counterparty").asText()));
+            String counterparty = e.get("counterparty").asText();
+            // Delivery entries name the delivery's recipient, who is also the actor when it fetches or decides.
+            line.append(counterparty.equals(e.path("actor").asText()) ? " (itself)" : " → " + shortId(counterparty));
         }
         if (e.hasNonNull("messageType")) {
             line.append("  [").append(e.get("messageType").asText()).append(']');
