@@ -2,6 +2,7 @@ package uk.safeguarding.interchange;
 
 import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
+import uk.safeguarding.interchange.bench.CorpusCommand;
 import uk.safeguarding.interchange.bench.LoadCommand;
 import uk.safeguarding.interchange.cli.SubmitCommand;
 import uk.safeguarding.interchange.config.GatewaySettings;
@@ -43,7 +44,11 @@ public final class GatewayMain {
         if (args.length > 0 && args[0].equals("load")) {
             return LoadCommand.run(Arrays.copyOfRange(args, 1, args.length));
         }
-        System.err.println("Usage: ./gateway bench load ... | ./gateway bench micro (see ./gateway help)");
+        if (args.length > 0 && args[0].equals("corpus")) {
+            return CorpusCommand.run(Arrays.copyOfRange(args, 1, args.length));
+        }
+        System.err.println(
+                "Usage: ./gateway bench load ... | bench corpus ... | bench micro | bench autocannon ... (./gateway help)");
         return 2;
     }
 
@@ -134,6 +139,11 @@ public final class GatewayMain {
                               [--recipients la-850,mash-850] [--drain 120s] [--cert acme-safeguard]
                               load a running gateway with pre-signed referrals, take the deliveries from the
                               recipients' mailboxes; latency, throughput, delivery (JSON in target/bench/)
+                  bench corpus [--count 30000] [--cert acme-safeguard] [--out target/bench/corpus.ndjson]
+                              distinct pre-signed referrals, one JSON per line, for load clients that are not ours
+                  bench autocannon [--rate 200 | --max] [--duration 60] [--connections 16] [--url ...]
+                              autocannon (npm) posts the corpus over mutual TLS; LA 850 and the MASH drain
+                              their mailboxes; throughput, latency, delivery (JSON in target/bench/)
                   help        this text
                 """);
     }
