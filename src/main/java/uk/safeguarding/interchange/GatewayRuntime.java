@@ -444,7 +444,14 @@ public final class GatewayRuntime implements AutoCloseable {
         DataSource ds = database.dataSource();
         CanonicalXml canonical = new CanonicalXml();
         Deliveries deliveries = new Deliveries(ledger, clock, payloads);
-        DeliveryRelay relay = new DeliveryRelay(ds, deliveries, new JmsDeliveryQueue(broker.connectionFactory()));
+        JmsDeliveryQueue deliveryQueue = new JmsDeliveryQueue(broker.connectionFactory());
+        started.push(deliveryQueue);
+        DeliveryRelay relay = new DeliveryRelay(
+                ds,
+                deliveries,
+                deliveryQueue,
+                clock,
+                Duration.ofSeconds(Long.parseLong(p.getProperty("gateway.delivery.relay.grace.seconds", "30"))));
         GatewayMessages gatewayMessages = new GatewayMessages(canonical, gatewayCertificate, clock);
         mailbox = new Mailbox(ds, directory::current, deliveries, relay, gatewayMessages, ledger, clock);
         messageStatus = new MessageStatusService(ds, directory::current, deliveries, mailbox);

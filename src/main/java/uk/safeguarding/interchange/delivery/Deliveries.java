@@ -236,13 +236,16 @@ public final class Deliveries {
         }
     }
 
-    /** Deliveries not yet on their recipient's queue, oldest first. */
-    public List<String[]> unqueued(Connection connection, int limit) throws SQLException {
+    /**
+     * Deliveries not yet on their recipient's queue that were routed before {@code routedBefore}, oldest first.
+     */
+    public List<String[]> unqueued(Connection connection, int limit, Instant routedBefore) throws SQLException {
         List<String[]> pending = new ArrayList<>();
         try (PreparedStatement query = connection.prepareStatement(
                 "SELECT tracking_id, recipient_id FROM delivery WHERE queued_at IS NULL AND state = 'ROUTED'"
-                        + " ORDER BY created_at FETCH FIRST ? ROWS ONLY")) {
-            query.setInt(1, limit);
+                        + " AND created_at < ? ORDER BY created_at FETCH FIRST ? ROWS ONLY")) {
+            query.setTimestamp(1, Timestamp.from(routedBefore));
+            query.setInt(2, limit);
             try (ResultSet rs = query.executeQuery()) {
                 while (rs.next()) {
                     pending.add(new String[] {rs.getString(1), rs.getString(2)});

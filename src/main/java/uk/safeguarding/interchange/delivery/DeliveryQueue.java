@@ -14,6 +14,16 @@ public interface DeliveryQueue {
     void publish(String trackingId, String recipientId);
 
     /**
+     * Publishes several deliveries, all durable when this returns; an implementation may commit them together (one
+     * journal sync for the group). The default publishes them one by one.
+     */
+    default void publishAll(java.util.List<DeliveryRelay.Pending> deliveries) {
+        for (DeliveryRelay.Pending p : deliveries) {
+            publish(p.trackingId(), p.recipientId());
+        }
+    }
+
+    /**
      * The queue of a recipient: {@code urn:interchange:la:850} → {@code interchange.deliver.la-850}. Characters that
      * are not letters, digits or dashes become dashes, so the name is safe for every broker and for Camel URIs.
      */

@@ -11,6 +11,26 @@ import javax.sql.DataSource;
 final class OutboxRows {
     private OutboxRows() {}
 
+    /** Marks the rows of all {@code trackingIds} published in one transaction. */
+    static void markPublished(DataSource dataSource, java.util.List<String> trackingIds, Instant at)
+            throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try (PreparedStatement mark = connection.prepareStatement(
+                    "UPDATE outbox SET published_at = ? WHERE tracking_id = ? AND published_at IS NULL")) {
+                for (String trackingId : trackingIds) {
+                    mark.setTimestamp(1, Timestamp.from(at));
+                    mark.setString(2, trackingId);
+                    mark.executeUpdate();
+                }
+                connection.commit();
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+        }
+    }
+
     static void markPublished(DataSource dataSource, String trackingId, Instant at) throws SQLException {
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement mark = connection.prepareStatement(

@@ -11,4 +11,14 @@ public interface RoutingQueue {
     String ROUTING = "interchange.routing";
 
     void publish(String trackingId);
+
+    /**
+     * Publishes several tracking ids, all durable when this returns; an implementation may commit them together
+     * (one journal sync for the group). The default publishes them one by one.
+     */
+    default void publishAll(java.util.List<String> trackingIds) {
+        for (String trackingId : trackingIds) {
+            publish(trackingId);
+        }
+    }
 }

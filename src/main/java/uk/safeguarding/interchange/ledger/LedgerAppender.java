@@ -59,15 +59,7 @@ public final class LedgerAppender {
             throw new IllegalStateException("ledger appends must run inside the caller's transaction");
         }
         LedgerEvent event = event(entry.event());
-        long seq;
-        try (PreparedStatement lock =
-                        connection.prepareStatement("SELECT next_seq FROM ledger_head WHERE id = 1 FOR UPDATE");
-                ResultSet rs = lock.executeQuery()) {
-            if (!rs.next()) {
-                throw new SQLException("ledger_head row is missing");
-            }
-            seq = rs.getLong(1);
-        }
+        long seq = claimSequence(connection);
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         LedgerEntry built = new LedgerEntry(
                 seq,
@@ -87,11 +79,29 @@ public final class LedgerAppender {
         range.append(leafHash, (level, index, hash) -> nodes.add(new LedgerNodes.Node(level, index, hash)));
         insertEntry(connection, built, leafHash);
         LedgerNodes.insert(connection, nodes);
+        return seq;
+    }
+
+    /**
+     * Takes the head row lock by advancing the head first, then reads the number this transaction now owns. Not
+     * "SELECT ... FOR UPDATE, then UPDATE": on H2 2.3 a FOR UPDATE that waited for another writer could still return
+     * the row as it was before that writer committed (two transactions with one number, a lost increment) even with
+     * the query result cache off; an UPDATE that waited works on the committed row. Same locking on PostgreSQL.
+     */
+    private static long claimSequence(Connection connection) throws SQLException {
         try (PreparedStatement advance =
                 connection.prepareStatement("UPDATE ledger_head SET next_seq = next_seq + 1 WHERE id = 1")) {
-            advance.executeUpdate();
+            if (advance.executeUpdate() != 1) {
+                throw new SQLException("ledger_head row is missing");
+            }
         }
-        return seq;
+        try (PreparedStatement read = connection.prepareStatement("SELECT next_seq FROM ledger_head WHERE id = 1");
+                ResultSet rs = read.executeQuery()) {
+            if (!rs.next()) {
+                throw new SQLException("ledger_head row is missing");
+            }
+            return rs.getLong(1) - 1;
+        }
     }
 
     /** The {@link LedgerEvent} named {@code name}; unknown names are refused, never recorded as free text. */

@@ -1,9 +1,11 @@
 package uk.safeguarding.interchange.trust;
 
+import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import java.security.InvalidAlgorithmParameterException;
 import java.security.KeyStore;
 import java.security.KeyStoreException;
+import java.security.MessageDigest;
 import java.security.cert.CertPath;
 import java.security.cert.CertPathValidator;
 import java.security.cert.CertPathValidatorException;
@@ -16,6 +18,7 @@ import java.security.cert.PKIXCertPathValidatorResult;
 import java.security.cert.PKIXParameters;
 import java.security.cert.PKIXRevocationChecker;
 import java.security.cert.TrustAnchor;
+import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Instant;
@@ -24,10 +27,12 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.Date;
 import java.util.EnumSet;
+import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import uk.safeguarding.interchange.error.ErrorCode;
 import uk.safeguarding.interchange.error.GatewayException;
@@ -41,7 +46,13 @@ import uk.safeguarding.interchange.error.GatewayException;
  * without revocation, at the signing time. The end-entity certificate must carry the {@code digitalSignature} key
  * usage and exactly one organisation id as a SAN URI {@code urn:interchange:<kind>:<value>}. Signer failures map to
  * SIG_CERT_UNTRUSTED / SIG_CERT_EXPIRED / SIG_CERT_REVOKED / SIG_CERT_KEY_USAGE; client certificate failures to
- * AUTH_CLIENT_CERT_UNTRUSTED / AUTH_CLIENT_CERT_INVALID. Immutable and thread-safe.
+ * AUTH_CLIENT_CERT_UNTRUSTED / AUTH_CLIENT_CERT_INVALID.
+ *
+ * <p>Successful validations are remembered per (purpose, exact chain offered) until the earliest moment the answer
+ * could change: the first {@code notAfter} in the path or of its anchor, or the first {@code nextUpdate} of the CRLs
+ * (after which PKIX fails closed for want of a current CRL). The CRLs are fixed for the life of a validator, so a
+ * remembered answer is the one a full validation would give; failures are never remembered, and a signing time
+ * outside the remembered path's validity goes through full validation (for its precise error). Thread-safe.
  */
 public final class CertificateValidator {
     /** An organisation id (decision 0001): kind, then a value of letters, digits and hyphens. */
@@ -57,6 +68,17 @@ public final class CertificateValidator {
     private final List<X509Certificate> anchorCertificates;
     private final CrlStore crls;
     private final Clock clock;
+    private final Instant crlsFrom;
+    private final Instant crlsUntil;
+    private final ConcurrentHashMap<CacheKey, Remembered> remembered = new ConcurrentHashMap<>();
+
+    private static final int REMEMBER_AT_MOST = 4096;
+
+    /** The purpose and the SHA-256 of the offered chain's encodings, in order. */
+    private record CacheKey(Purpose purpose, String chainDigest) {}
+
+    /** A successful validation and the interval of "now" in which it stays the answer. */
+    private record Remembered(ValidatedCertificate result, Instant from, Instant until) {}
 
     /** Which error codes a failure maps to, per kind of certificate: one validation core, two vocabularies. */
     private enum Purpose {
@@ -118,6 +140,16 @@ public final class CertificateValidator {
         this.anchors = Collections.unmodifiableSet(set);
         this.crls = Objects.requireNonNull(crls);
         this.clock = Objects.requireNonNull(clock);
+        Instant from = Instant.MIN;
+        Instant until = Instant.MAX;
+        for (X509CRL crl : crls.crls()) {
+            from = later(from, crl.getThisUpdate().toInstant());
+            if (crl.getNextUpdate() != null) {
+                until = earlier(until, crl.getNextUpdate().toInstant());
+            }
+        }
+        this.crlsFrom = from;
+        this.crlsUntil = until;
     }
 
     /** A validator whose anchors are the trusted-certificate entries of {@code trustStore}. */
@@ -176,9 +208,68 @@ public final class CertificateValidator {
         if (chain.isEmpty()) {
             throw new GatewayException(purpose.missing, "No " + purpose.noun + " was presented.");
         }
+        Instant now = clock.instant();
+        CacheKey key = cacheKey(chain, purpose);
+        Remembered hit = key == null ? null : remembered.get(key);
+        if (hit != null
+                && !now.isBefore(hit.from())
+                && now.isBefore(hit.until())
+                && (signingTime == null || validThroughout(hit.result().path(), signingTime))) {
+            return hit.result();
+        }
+        ValidatedCertificate result = validateFully(chain, signingTime, purpose, now);
+        if (key != null) {
+            if (remembered.size() >= REMEMBER_AT_MOST) {
+                remembered.clear(); // Crude but bounded; real deployments have a few hundred systems.
+            }
+            Instant from = crlsFrom;
+            Instant until =
+                    earlier(crlsUntil, result.trustAnchor().getNotAfter().toInstant());
+            for (X509Certificate certificate : result.path()) {
+                from = later(from, certificate.getNotBefore().toInstant());
+                until = earlier(until, certificate.getNotAfter().toInstant());
+            }
+            remembered.put(key, new Remembered(result, from, until));
+        }
+        return result;
+    }
+
+    private static boolean validThroughout(List<X509Certificate> path, Instant at) {
+        for (X509Certificate certificate : path) {
+            if (at.isBefore(certificate.getNotBefore().toInstant())
+                    || at.isAfter(certificate.getNotAfter().toInstant())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static CacheKey cacheKey(List<X509Certificate> chain, Purpose purpose) {
+        try {
+            MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+            for (X509Certificate certificate : chain) {
+                byte[] encoded = certificate.getEncoded();
+                sha256.update(ByteBuffer.allocate(4).putInt(encoded.length).array());
+                sha256.update(encoded);
+            }
+            return new CacheKey(purpose, HexFormat.of().formatHex(sha256.digest()));
+        } catch (GeneralSecurityException e) {
+            return null; // Not remembered; full validation reports what is wrong with it.
+        }
+    }
+
+    private static Instant earlier(Instant a, Instant b) {
+        return a.isBefore(b) ? a : b;
+    }
+
+    private static Instant later(Instant a, Instant b) {
+        return a.isAfter(b) ? a : b;
+    }
+
+    private ValidatedCertificate validateFully(
+            List<X509Certificate> chain, Instant signingTime, Purpose purpose, Instant now) {
         X509Certificate leaf = chain.get(0);
         List<X509Certificate> path = buildPath(leaf, chain.subList(1, chain.size()));
-        Instant now = clock.instant();
         // Validity first, without revocation, so an expired certificate is reported as expired even when its
         // CRL is stale too; then revocation, which needs a current CRL for every CA in the path.
         validatePath(path, now, false, "now", purpose);

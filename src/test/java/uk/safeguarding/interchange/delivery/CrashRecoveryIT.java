@@ -191,6 +191,7 @@ class CrashRecoveryIT {
                 "-Dgateway.outbox.relay.period=500",
                 "-Dgateway.outbox.relay.grace.seconds=2",
                 "-Dgateway.delivery.relay.period=500",
+                "-Dgateway.delivery.relay.grace.seconds=2",
                 "-Dgateway.directory.reload.period=600000",
                 "uk.safeguarding.interchange.GatewayMain",
                 "start"));

@@ -19,9 +19,12 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -221,6 +224,94 @@ class AcceptanceIT {
         }
         assertThat(seqs).isEqualTo(expected);
         assertThat(routingQueue()).hasSize(200);
+    }
+
+    /** A routing queue whose first publish waits until the test lets it go, recording every group it is given. */
+    private final class GatedQueue implements RoutingQueue {
+        final List<List<String>> groups = Collections.synchronizedList(new ArrayList<>());
+        final CountDownLatch release = new CountDownLatch(1);
+
+        @Override
+        public void publish(String trackingId) {
+            publishAll(List.of(trackingId));
+        }
+
+        @Override
+        public void publishAll(List<String> trackingIds) {
+            groups.add(List.copyOf(trackingIds));
+            if (groups.size() == 1) {
+                try {
+                    assertThat(release.await(30, TimeUnit.SECONDS)).isTrue();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(e);
+                }
+            }
+            queue.publishAll(trackingIds);
+        }
+    }
+
+    @Test
+    void acceptancesThatArriveDuringACommitAreCommittedAndPublishedAsOneGroup() throws Exception {
+        GatedQueue gated = new GatedQueue();
+        Acceptance grouped = new Acceptance(database.dataSource(), ledger, gated, CLOCK, payloads);
+        ExecutorService pool = Executors.newFixedThreadPool(21);
+        Future<Accepted> first = pool.submit(() -> grouped.accept(submission("group-0", "1".repeat(64)), ack()));
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> gated.groups.size() == 1);
+        List<Future<Accepted>> rest = new ArrayList<>();
+        for (int i = 1; i <= 20; i++) {
+            String id = "group-" + i;
+            rest.add(pool.submit(() -> grouped.accept(submission(id, "1".repeat(64)), ack())));
+        }
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> grouped.waiting() == 20);
+        gated.release.countDown();
+
+        List<String> trackingIds = new ArrayList<>(List.of(first.get().trackingId()));
+        for (Future<Accepted> r : rest) {
+            trackingIds.add(r.get().trackingId());
+        }
+        pool.shutdown();
+
+        assertThat(gated.groups).extracting(List::size).containsExactly(1, 20);
+        assertThat(routingQueue()).containsExactlyInAnyOrderElementsOf(trackingIds);
+        assertThat(ledgerRows()).hasSize(21);
+        assertThat(ledgerRows())
+                .extracting(row -> row.split(" ")[0])
+                .containsExactlyElementsOf(java.util.stream.IntStream.range(0, 21)
+                        .mapToObj(String::valueOf)
+                        .toList());
+        assertThat(unpublishedOutboxRows()).isZero();
+    }
+
+    @Test
+    void aConflictOrAResendInAGroupSettlesAloneAndTheRestOfTheGroupIsAccepted() throws Exception {
+        acceptance.accept(submission("known", "2".repeat(64)), ack());
+        GatedQueue gated = new GatedQueue();
+        Acceptance grouped = new Acceptance(database.dataSource(), ledger, gated, CLOCK, payloads);
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        Future<Accepted> first = pool.submit(() -> grouped.accept(submission("g-first", "2".repeat(64)), ack()));
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> gated.groups.size() == 1);
+        Future<Accepted> conflict = pool.submit(() -> grouped.accept(submission("known", "3".repeat(64)), ack()));
+        Future<Accepted> a = pool.submit(() -> grouped.accept(submission("g-a", "2".repeat(64)), ack()));
+        Future<Accepted> resend1 = pool.submit(() -> grouped.accept(submission("g-same", "2".repeat(64)), ack()));
+        Future<Accepted> resend2 = pool.submit(() -> grouped.accept(submission("g-same", "2".repeat(64)), ack()));
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> grouped.waiting() == 4);
+        gated.release.countDown();
+
+        assertThatThrownBy(conflict::get)
+                .hasCauseInstanceOf(GatewayException.class)
+                .cause()
+                .satisfies(e -> assertThat(((GatewayException) e).errorCode()).isEqualTo(ErrorCode.DUP_CONFLICT));
+        assertThat(a.get().duplicate()).isFalse();
+        assertThat(resend1.get().trackingId()).isEqualTo(resend2.get().trackingId());
+        assertThat(List.of(resend1.get().duplicate(), resend2.get().duplicate()))
+                .containsExactlyInAnyOrder(true, false);
+        pool.shutdown();
+
+        assertThat(first.get().duplicate()).isFalse();
+        assertThat(routingQueue()).hasSize(4).doesNotHaveDuplicates();
+        assertThat(ledgerRows()).hasSize(4);
+        assertThat(unpublishedOutboxRows()).isZero();
     }
 
     private List<String> routingQueue() throws Exception {

@@ -160,7 +160,8 @@ final class RouteFiles {
         Clock clock = Clock.systemUTC();
         DirectoryHolder directory = new DirectoryHolder(Path.of("config/directory.yaml"));
         Deliveries deliveries = new Deliveries(ledger, clock, payloads);
-        DeliveryRelay relay = new DeliveryRelay(ds, deliveries, new JmsDeliveryQueue(cf));
+        DeliveryRelay relay =
+                new DeliveryRelay(ds, deliveries, new JmsDeliveryQueue(cf), clock, java.time.Duration.ofSeconds(30));
         GatewayMessages messages = new GatewayMessages(new CanonicalXml(), new byte[] {1}, clock);
         Mailbox mailbox = new Mailbox(ds, directory::current, deliveries, relay, messages, ledger, clock);
         MessageStatusService status = new MessageStatusService(ds, directory::current, deliveries, mailbox);

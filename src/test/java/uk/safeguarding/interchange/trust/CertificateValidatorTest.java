@@ -145,6 +145,57 @@ class CertificateValidatorTest {
         assertFailsWith(ErrorCode.SIG_CERT_EXPIRED, () -> late.validateSigner(PKI.rsaSigner.chain(), signedAt));
     }
 
+    /** A clock the test moves; the validator under test remembers successes, so time must pass within one. */
+    private static final class MovableClock extends Clock {
+        volatile Instant now = PKI.now;
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+
+    @Test
+    void aRememberedValidationEndsWhenTheCertificateExpiresOrTheCrlsGoStale() {
+        MovableClock clock = new MovableClock();
+        CertificateValidator remembering = new CertificateValidator(List.of(PKI.root.certificate()), PKI.crls(), clock);
+        assertThat(remembering.validateClient(PKI.rsaSigner.chain()).organisationId())
+                .isEqualTo(TestPki.RSA_ORG);
+        assertThat(remembering.validateSigner(PKI.rsaSigner.chain(), signedAt).organisationId())
+                .isEqualTo(TestPki.RSA_ORG);
+
+        clock.now = PKI.now.plus(Duration.ofDays(30));
+        assertFailsWith(ErrorCode.AUTH_CLIENT_CERT_UNTRUSTED, () -> remembering.validateClient(PKI.rsaSigner.chain()));
+        assertFailsWith(
+                ErrorCode.SIG_CERT_UNTRUSTED, () -> remembering.validateSigner(PKI.rsaSigner.chain(), signedAt));
+
+        clock.now = PKI.rsaSigner.certificate().getNotAfter().toInstant().plusSeconds(1);
+        assertFailsWith(ErrorCode.SIG_CERT_EXPIRED, () -> remembering.validateSigner(PKI.rsaSigner.chain(), signedAt));
+    }
+
+    @Test
+    void aRememberedSignerIsStillCheckedAtEachSigningTime() {
+        assertThat(validator.validateSigner(PKI.rsaSigner.chain(), signedAt).organisationId())
+                .isEqualTo(TestPki.RSA_ORG);
+        Instant beforeIssue =
+                PKI.rsaSigner.certificate().getNotBefore().toInstant().minus(Duration.ofHours(1));
+
+        assertFailsWith(ErrorCode.SIG_CERT_EXPIRED, () -> validator.validateSigner(PKI.rsaSigner.chain(), beforeIssue));
+        assertFailsWith(
+                ErrorCode.SIG_CERT_UNTRUSTED,
+                () -> validator.validateSigner(List.of(PKI.rsaSigner.certificate()), signedAt));
+    }
+
     @Test
     void mapsClientCertificateFailuresToAuthCodes() {
         assertThat(validator.validateClient(PKI.ecSigner.chain()).organisationId())
