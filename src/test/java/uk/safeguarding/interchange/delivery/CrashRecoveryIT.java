@@ -7,12 +7,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -40,6 +38,7 @@ import uk.safeguarding.interchange.intake.fhir.BundleSigner;
 import uk.safeguarding.interchange.intake.fhir.FhirEncoding;
 import uk.safeguarding.interchange.intake.fhir.FhirReplies;
 import uk.safeguarding.interchange.testsupport.DevCerts;
+import uk.safeguarding.interchange.testsupport.GatewayProcess;
 import uk.safeguarding.interchange.trust.SigningKey;
 
 /**
@@ -61,13 +60,13 @@ class CrashRecoveryIT {
     /** Kept after the run (data directory and both process logs) for a post-mortem when the test fails. */
     private final Path tmp = Path.of("target", "crash-recovery-it").toAbsolutePath();
 
-    private Process gateway;
+    private GatewayProcess gateway;
     private int port;
 
     @AfterEach
     void stopGateway() throws InterruptedException {
-        if (gateway != null && gateway.isAlive()) {
-            gateway.destroyForcibly().waitFor(20, TimeUnit.SECONDS);
+        if (gateway != null) {
+            gateway.kill();
         }
     }
 
@@ -85,9 +84,8 @@ class CrashRecoveryIT {
 
     @Test
     void everyAcknowledgedMessageIsDeliveredExactlyOnceToEveryRecipientAfterAKillDashNine() throws Exception {
-        port = freePort();
+        port = GatewayProcess.freePort();
         gateway = startGateway("first");
-        awaitReady(gateway, "first");
 
         Set<String> acknowledged = ConcurrentHashMap.newKeySet();
         AtomicBoolean stop = new AtomicBoolean();
@@ -110,8 +108,7 @@ class CrashRecoveryIT {
         }
         await().atMost(Duration.ofSeconds(30)).until(() -> acknowledged.size() >= ACKS_BEFORE_KILL);
         // SIGKILL while the senders are still posting: no shutdown hook, no orderly Camel/Artemis/H2 close.
-        gateway.destroyForcibly();
-        assertThat(gateway.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        gateway.kill();
         stop.set(true);
         senders.shutdown();
         assertThat(senders.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
@@ -120,7 +117,6 @@ class CrashRecoveryIT {
         assertThat(failedCalls.get()).as("calls cut off by the kill").isPositive();
 
         gateway = startGateway("second");
-        awaitReady(gateway, "second");
 
         Map<String, List<String>> mailboxes = new HashMap<>();
         await().atMost(Duration.ofSeconds(40))
@@ -139,8 +135,7 @@ class CrashRecoveryIT {
         }
 
         // An orderly stop releases the embedded H2 database so that the test can read the ledger.
-        gateway.destroy();
-        assertThat(gateway.waitFor(40, TimeUnit.SECONDS)).isTrue();
+        assertThat(gateway.stop(Duration.ofSeconds(40))).isTrue();
         try (Connection db = DriverManager.getConnection(
                 "jdbc:h2:file:" + tmp.resolve("data").resolve("db").resolve("interchange")
                         + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH",
@@ -173,57 +168,19 @@ class CrashRecoveryIT {
 
     // ------------------------------------------------------------------ the gateway process
 
-    private Process startGateway(String name) throws IOException {
-        Path javaBinary = Path.of(System.getProperty("java.home"), "bin", "java");
-        String classpath = Path.of("target", "classes").toAbsolutePath() + java.io.File.pathSeparator
-                + Path.of("target", "lib").toAbsolutePath() + java.io.File.separator + "*";
-        List<String> command = new ArrayList<>(List.of(
-                javaBinary.toString(),
-                "-Xmx384m",
-                "-XX:TieredStopAtLevel=1",
-                "-cp",
-                classpath,
-                "-Dgateway.data.dir=" + tmp.resolve("data"),
-                "-Dgateway.https.host=127.0.0.1",
-                "-Dgateway.https.port=" + port,
-                // Quick recovery of what the kill left half-done: accepted but not yet routed (outbox), routed but
-                // not yet queued (delivery relay).
-                "-Dgateway.outbox.relay.period=500",
-                "-Dgateway.outbox.relay.grace.seconds=2",
-                "-Dgateway.delivery.relay.period=500",
-                "-Dgateway.delivery.relay.grace.seconds=2",
-                "-Dgateway.directory.reload.period=600000",
-                "uk.safeguarding.interchange.GatewayMain",
-                "start"));
-        return new ProcessBuilder(command)
-                .directory(Path.of("").toAbsolutePath().toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(tmp.resolve(name + ".log").toFile())
-                .start();
-    }
-
-    private void awaitReady(Process process, String name) {
-        HttpClient client = DevCerts.httpClient(VENDOR);
-        await().atMost(Duration.ofSeconds(40))
-                .pollInterval(Duration.ofMillis(250))
-                .failFast("the gateway process exited: " + logTail(name), () -> !process.isAlive())
-                .ignoreExceptions()
-                .until(() -> client.send(
-                                        HttpRequest.newBuilder(uri("/fhir/metadata"))
-                                                .GET()
-                                                .build(),
-                                        HttpResponse.BodyHandlers.discarding())
-                                .statusCode()
-                        == 200);
-    }
-
-    private String logTail(String name) {
-        try {
-            List<String> lines = Files.readAllLines(tmp.resolve(name + ".log"), StandardCharsets.UTF_8);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
-        } catch (IOException e) {
-            return "(no log: " + e.getMessage() + ")";
-        }
+    private GatewayProcess startGateway(String name) throws IOException {
+        // Quick recovery of what the kill left half-done: accepted but not yet routed (outbox), routed but not yet
+        // queued (delivery relay).
+        return GatewayProcess.start(
+                tmp,
+                name,
+                port,
+                Map.of(
+                        "gateway.outbox.relay.period", "500",
+                        "gateway.outbox.relay.grace.seconds", "2",
+                        "gateway.delivery.relay.period", "500",
+                        "gateway.delivery.relay.grace.seconds", "2",
+                        "gateway.directory.reload.period", "600000"));
     }
 
     // ------------------------------------------------------------------ API calls
@@ -327,11 +284,5 @@ class CrashRecoveryIT {
             }
         }
         return out;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }
