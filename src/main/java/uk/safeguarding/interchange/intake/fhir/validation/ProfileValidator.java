@@ -53,6 +53,7 @@ public final class ProfileValidator {
     private final ConformanceResources resources;
     private final ValidationSupportChain supportChain;
     private final FhirValidator validator;
+    private final FastProfileValidator fast;
 
     public ProfileValidator(ConformanceResources resources) {
         this.context = FhirContexts.r4();
@@ -74,6 +75,7 @@ public final class ProfileValidator {
         fhirValidator.registerValidatorModule(instanceValidator);
         this.validator = fhirValidator;
         warmUp();
+        this.fast = new FastProfileValidator(context, supportChain, resources);
     }
 
     /**
@@ -92,6 +94,11 @@ public final class ProfileValidator {
                 new SnapshotGeneratingValidationSupport(context),
                 new InMemoryTerminologyServerValidationSupport(context),
                 new CommonCodeSystemsTerminologyService(context));
+    }
+
+    /** The fast path compiled from the same support chain (for benchmarks and the differential test). */
+    public FastProfileValidator fastPath() {
+        return fast;
     }
 
     /** The validation supports in use, outermost first (for tests that prove no remote support is present). */
