@@ -125,6 +125,11 @@ public final class FastProfileValidator {
         return Set.copyOf(unimplemented);
     }
 
+    /** The compiled root of a definition, or null (for the differential test's mutation generator). */
+    Node root(String url) {
+        return profiles.get(url);
+    }
+
     /** The canonical URLs of every definition compiled (profiles, extensions, core types reached). */
     Set<String> compiledProfiles() {
         return Set.copyOf(profiles.keySet());
@@ -570,7 +575,10 @@ public final class FastProfileValidator {
                 }
                 List<Base> values = new ArrayList<>(p.getValues().size());
                 for (Base b : p.getValues()) {
-                    if (b != null && !b.isEmpty()) {
+                    // HAPI's encoder drops empty elements and extensions with neither value nor extensions.
+                    if (b != null
+                            && !b.isEmpty()
+                            && !(b instanceof Extension x && !x.hasValue() && !x.hasExtension())) {
                         values.add(b);
                     }
                 }
@@ -729,6 +737,7 @@ public final class FastProfileValidator {
             fixedAndPattern(node, v, path);
             if (v instanceof PrimitiveType<?> p) {
                 primitive(node, p, type, path);
+                invariants(node, v, path);
                 return;
             }
             Node content = node.children.isEmpty() ? typeRoot(node, type, path) : node;
@@ -908,7 +917,10 @@ public final class FastProfileValidator {
                 if (c.hasDisplay() && !c.getDisplay().equals(ours.get(code))) {
                     return CodeOutcome.UNKNOWN;
                 }
-                if (b != null && b.expanded() && !b.systemCodes().contains(system + "|" + code)) {
+                if (b != null
+                        && b.required()
+                        && b.expanded()
+                        && !b.systemCodes().contains(system + "|" + code)) {
                     return CodeOutcome.NOT_IN_VALUE_SET;
                 }
                 return b != null && b.required() && !b.expanded() ? CodeOutcome.UNKNOWN : CodeOutcome.OK;

@@ -45,7 +45,7 @@ final class Primitives {
         return switch (type) {
             case "boolean" -> "true".equals(s) || "false".equals(s) ? Outcome.OK : Outcome.INVALID;
             case "string", "markdown" -> string(s);
-            case "code" -> CODE.matcher(s).matches() ? Outcome.OK : Outcome.INVALID;
+            case "code" -> CODE.matcher(s).matches() ? Outcome.OK : Outcome.UNKNOWN; // HAPI does not always reject
             case "id" -> ID.matcher(s).matches() ? Outcome.OK : Outcome.INVALID;
             case "integer" -> integer(s, INTEGER, Long.MIN_VALUE);
             case "unsignedInt" -> integer(s, UNSIGNED, 0);

@@ -106,8 +106,15 @@ public final class ProfileValidator {
         return supportChain.getValidationSupports();
     }
 
-    /** Validates a message Bundle against the interchange message Bundle profile (whatever its meta.profile). */
+    /**
+     * Validates a message Bundle against the interchange message Bundle profile (whatever its meta.profile). The
+     * {@link FastProfileValidator} answers first: on ACCEPT the result is valid with no issues and HAPI is not
+     * called; otherwise HAPI's full validation decides and its issues are returned.
+     */
     public ProfileValidationResult validate(Bundle bundle) {
+        if (fast != null && fast.verdict(bundle).verdict() == FastProfileValidator.Verdict.ACCEPT) {
+            return new ProfileValidationResult(List.of());
+        }
         return validate(bundle, ConformanceResources.MESSAGE_BUNDLE_PROFILE);
     }
 
