@@ -54,6 +54,13 @@ final class Invariants {
         }
     }
 
+    /** Thrown by an implementation that meets a case it cannot decide: the fast path defers. */
+    static final class Undecided extends RuntimeException {
+        Undecided() {
+            super(null, null, false, false);
+        }
+    }
+
     private static final Map<String, Check> BY_EXPRESSION = new HashMap<>();
     private static final Map<String, java.util.regex.Pattern> PATTERNS = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -162,7 +169,17 @@ final class Invariants {
     }
 
     private static boolean hasExt(DomainResource r, String url) {
-        return r.getExtension().stream().anyMatch(e -> url.equals(e.getUrl()));
+        boolean found = false;
+        for (Extension e : r.getExtension()) {
+            if (url.equals(e.getUrl())) {
+                if (!e.hasValue() && !e.hasExtension()) {
+                    // HAPI's parser and encoder treat an empty extension differently by position: do not guess.
+                    throw new Undecided();
+                }
+                found = true;
+            }
+        }
+        return found;
     }
 
     /** An event rule "event in codes implies rule": null if the first entry is not a MessageHeader. */

@@ -1,27 +1,24 @@
 package uk.safeguarding.interchange.intake.fhir.validation;
 
 import java.nio.file.Files;
+import java.nio.file.Path;
 import org.hl7.fhir.r4.model.Bundle;
 import org.junit.jupiter.api.Test;
+import uk.safeguarding.interchange.intake.fhir.FhirContexts;
 
 class HapiProfileScratchTest {
     @Test
-    void loop() throws Exception {
-        FastProfileValidator f = SharedValidator.get().fastPath();
-        f.unimplementedInvariants().stream().sorted().forEach(u -> System.out.println("UNIMPL " + u));
-        try (var files = Files.list(SharedValidator.EXAMPLES)) {
-            for (var p :
-                    files.filter(x -> x.toString().endsWith(".json")).sorted().toList()) {
-                Bundle b = SharedValidator.bundle(p);
-                System.out.println("VERDICT " + p.getFileName() + " " + f.verdict(b));
-            }
-        }
-        try (var files = Files.list(SharedValidator.INVALID)) {
-            for (var p :
-                    files.filter(x -> x.toString().endsWith(".json")).sorted().toList()) {
-                Bundle b = SharedValidator.bundle(p);
-                System.out.println("INVALID " + p.getFileName() + " " + f.verdict(b));
-            }
-        }
+    void one() throws Exception {
+        Bundle b =
+                FhirContexts.r4().newJsonParser().parseResource(Bundle.class, Files.readString(Path.of("/tmp/m.json")));
+        System.out.println("FAST " + SharedValidator.get().fastPath().verdict(b));
+        System.out.println("HAPI "
+                + SharedValidator.get()
+                        .validate(b, ConformanceResources.MESSAGE_BUNDLE_PROFILE)
+                        .errors());
+        System.out.println("ENC "
+                + FhirContexts.r4()
+                        .newJsonParser()
+                        .encodeResourceToString(b.getEntry().get(2).getResource()));
     }
 }
