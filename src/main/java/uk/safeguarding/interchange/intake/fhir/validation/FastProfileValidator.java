@@ -575,10 +575,11 @@ public final class FastProfileValidator {
                 }
                 List<Base> values = new ArrayList<>(p.getValues().size());
                 for (Base b : p.getValues()) {
-                    // HAPI's encoder drops empty elements and extensions with neither value nor extensions.
-                    if (b != null
-                            && !b.isEmpty()
-                            && !(b instanceof Extension x && !x.hasValue() && !x.hasExtension())) {
+                    // HAPI's encoder drops empty elements. An extension with neither value nor extensions is
+                    // kept or dropped depending on where it is: not counted, and the verdict defers.
+                    if (b instanceof Extension x && !x.hasValue() && !x.hasExtension()) {
+                        defer(path + "." + p.getName(), "extension without value or extensions");
+                    } else if (b != null && !b.isEmpty()) {
                         values.add(b);
                     }
                 }
@@ -824,7 +825,12 @@ public final class FastProfileValidator {
 
         private void invariants(Node node, Base focus, String path) {
             for (Invariants.Check check : node.invariants) {
-                Boolean ok = check.test(focus, this);
+                Boolean ok;
+                try {
+                    ok = check.test(focus, this);
+                } catch (Invariants.Undecided e) {
+                    ok = null;
+                }
                 if (ok == null) {
                     defer(path, "invariant " + check.key() + " undecided");
                 } else if (!ok) {
