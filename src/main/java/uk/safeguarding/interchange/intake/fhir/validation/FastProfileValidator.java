@@ -153,6 +153,7 @@ public final class FastProfileValidator {
         final List<String> deferKeys = new ArrayList<>();
         final Map<String, Node> children = new LinkedHashMap<>();
         Slicing slicing;
+        String deferAlways;
         final List<Node> rawSlices = new ArrayList<>();
         String sliceName;
 
@@ -181,6 +182,7 @@ public final class FastProfileValidator {
             String system,
             String valueSet,
             boolean required,
+            boolean extensible,
             boolean expanded,
             Set<String> systemCodes,
             Set<String> codes,
@@ -244,7 +246,7 @@ public final class FastProfileValidator {
         // Reach every type and profile the definition uses, so run time never compiles.
         for (Node node : allNodes(root)) {
             for (String type : node.types) {
-                if (!type.startsWith("http://") && !isResourceType(type) && node.children.isEmpty()) {
+                if (!type.startsWith("http://") && !isResourceType(type)) {
                     compile(CORE + type);
                 }
             }
@@ -289,9 +291,25 @@ public final class FastProfileValidator {
         node.fixed = ed.hasFixed() ? ed.getFixed() : null;
         node.pattern = ed.hasPattern() ? ed.getPattern() : null;
         if (ed.hasBinding() && ed.getBinding().hasValueSet()) {
+            var strength = ed.getBinding().getStrength();
             node.binding = binding(
                     ed.getBinding().getValueSet(),
-                    ed.getBinding().getStrength() == org.hl7.fhir.r4.model.Enumerations.BindingStrength.REQUIRED);
+                    strength == org.hl7.fhir.r4.model.Enumerations.BindingStrength.REQUIRED,
+                    strength == org.hl7.fhir.r4.model.Enumerations.BindingStrength.EXTENSIBLE);
+            if (ed.getBinding().getExtension().stream()
+                    .anyMatch(e ->
+                            e.getUrl().contains("maxValueSet") || e.getUrl().contains("additional"))) {
+                node.deferAlways = "binding with a maximum or additional value set";
+            }
+        }
+        if (ed.hasMaxLength() || ed.hasMinValue() || ed.hasMaxValue()) {
+            node.deferAlways = "maxLength, minValue or maxValue";
+        }
+        if (ed.getType().stream().anyMatch(t -> t.hasAggregation() || t.hasVersioning())) {
+            node.deferAlways = "reference aggregation or versioning";
+        }
+        if (ed.hasSlicing() && ed.getSlicing().getOrdered()) {
+            node.deferAlways = "ordered slicing";
         }
         for (ElementDefinition.ElementDefinitionConstraintComponent c : ed.getConstraint()) {
             if (c.getSeverity() != ElementDefinition.ConstraintSeverity.ERROR) {
@@ -389,8 +407,8 @@ public final class FastProfileValidator {
         return out;
     }
 
-    private Binding binding(String valueSetUrl, boolean required) {
-        Binding cached = bindings.get(valueSetUrl + required);
+    private Binding binding(String valueSetUrl, boolean required, boolean extensible) {
+        Binding cached = bindings.get(valueSetUrl + required + extensible);
         if (cached != null) {
             return cached;
         }
@@ -426,8 +444,15 @@ public final class FastProfileValidator {
             system = vsDef.getCompose().getIncludeFirstRep().getSystem();
         }
         Binding b = new Binding(
-                system, valueSetUrl, required, expanded, Set.copyOf(systemCodes), Set.copyOf(codes), displays);
-        bindings.put(valueSetUrl + required, b);
+                system,
+                valueSetUrl,
+                required,
+                extensible,
+                expanded,
+                Set.copyOf(systemCodes),
+                Set.copyOf(codes),
+                displays);
+        bindings.put(valueSetUrl + required + extensible, b);
         return b;
     }
 
@@ -704,6 +729,9 @@ public final class FastProfileValidator {
 
         private void value(Node node, Base v, String path) {
             String type = v.fhirType();
+            if (node.deferAlways != null) {
+                defer(path, node.deferAlways);
+            }
             if (v instanceof Resource r) {
                 String profile = profileFor(node, type);
                 if (profile == null) {
@@ -751,7 +779,24 @@ public final class FastProfileValidator {
                 }
                 invariants(node, v, path);
             }
+            if (content == node) {
+                Node typeRoot = profiles.get(CORE + type);
+                if (typeRoot == null) {
+                    defer(path, "type without a compiled definition");
+                } else if (typeRoot != node) {
+                    if (!typeRoot.deferKeys.isEmpty()) {
+                        defer(path, "invariant " + typeRoot.deferKeys.get(0) + " not implemented");
+                    }
+                    invariants(typeRoot, v, path);
+                }
+            }
             complex(content, v, path);
+            if (node.binding != null
+                    && node.binding.required()
+                    && !(v instanceof Coding)
+                    && !(v instanceof CodeableConcept)) {
+                defer(path, "required binding on " + type);
+            }
             if (v instanceof Coding c) {
                 coding(node.binding, c, path);
             } else if (v instanceof CodeableConcept cc) {
@@ -921,6 +966,11 @@ public final class FastProfileValidator {
                     return CodeOutcome.NOT_IN_SYSTEM;
                 }
                 if (c.hasDisplay() && !c.getDisplay().equals(ours.get(code))) {
+                    return CodeOutcome.UNKNOWN;
+                }
+                if (b != null
+                        && b.extensible()
+                        && !(b.expanded() && b.systemCodes().contains(system + "|" + code))) {
                     return CodeOutcome.UNKNOWN;
                 }
                 if (b != null
