@@ -613,6 +613,9 @@ public final class FastProfileValidator {
                     present.put(p.getName(), values);
                 }
             }
+            if (!(value instanceof Resource) && present.keySet().stream().allMatch("id"::equals)) {
+                defer(path, "element with nothing but an id (ele-1)");
+            }
             for (var e : present.entrySet()) {
                 if (!node.children.containsKey(e.getKey())) {
                     defer(path + "." + e.getKey(), "element not in the definition");
@@ -733,6 +736,11 @@ public final class FastProfileValidator {
                 defer(path, node.deferAlways);
             }
             if (v instanceof Resource r) {
+                List<String> declared = node.profiles.get(type);
+                if (declared != null && declared.size() != 1) {
+                    defer(path, "several profiles for the resource");
+                    return;
+                }
                 String profile = profileFor(node, type);
                 if (profile == null) {
                     reject(path, "resource type not allowed");

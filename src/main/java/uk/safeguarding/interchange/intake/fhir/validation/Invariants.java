@@ -224,7 +224,8 @@ final class Invariants {
     }
 
     static {
-        // ele-1: the JSON encoder drops empty elements and the fast path only visits non-empty values.
+        // ele-1: the JSON encoder drops empty elements, the fast path only visits non-empty values and defers on
+        // elements that hold nothing but an id.
         add("ele-1", "hasValue() or (children().count() > id.count())", (f, c) -> true);
         add(
                 "ext-1",

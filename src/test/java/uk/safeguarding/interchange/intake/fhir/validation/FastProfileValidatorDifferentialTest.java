@@ -204,6 +204,12 @@ class FastProfileValidatorDifferentialTest {
                 }
             };
             new Generator(e.getKey(), example, add).run();
+            UNMODELLED.forEach((kind, f) -> {
+                ObjectNode copy = example.deepCopy();
+                if (f.apply(copy)) {
+                    add.accept(new Mutant(e.getKey(), "unmodelled " + kind, kind, copy.toString()));
+                }
+            });
             INVARIANT_MUTATIONS.forEach((key, f) -> {
                 ObjectNode copy = example.deepCopy();
                 if (f.apply(copy)) {
@@ -509,6 +515,61 @@ class FastProfileValidatorDifferentialTest {
             Map.entry("base64Binary", List.of("not base64!")),
             Map.entry("unsignedInt", List.of("-1")),
             Map.entry("positiveInt", List.of("0")));
+
+    /** Content the fast path does not model: it must DEFER (or find a real error elsewhere), never ACCEPT wrongly. */
+    private static final Map<String, Function<ObjectNode, Boolean>> UNMODELLED = Map.of(
+            "narrative",
+                    b -> {
+                        ((ObjectNode) b.path("entry").path(1).path("resource"))
+                                .putObject("text")
+                                .put("status", "generated")
+                                .put("div", "<div xmlns=\"http://www.w3.org/1999/xhtml\">x</div>");
+                        return true;
+                    },
+            "contained",
+                    b -> {
+                        ((ObjectNode) b.path("entry").path(1).path("resource"))
+                                .putArray("contained")
+                                .addObject()
+                                .put("resourceType", "Basic")
+                                .put("id", "c1");
+                        return true;
+                    },
+            "modifierExtension",
+                    b -> {
+                        ((ObjectNode) b.path("entry").path(1).path("resource"))
+                                .putArray("modifierExtension")
+                                .addObject()
+                                .put("url", "http://example.org/modifier")
+                                .put("valueBoolean", true);
+                        return true;
+                    },
+            "foreign extension",
+                    b -> {
+                        ((ObjectNode) b.path("entry").path(1).path("resource"))
+                                .withArray("extension")
+                                .addObject()
+                                .put("url", "http://example.org/unknown")
+                                .put("valueString", "x");
+                        return true;
+                    },
+            "other meta.profile",
+                    b -> {
+                        ((ObjectNode) b.path("entry").path(1).path("resource"))
+                                .putObject("meta")
+                                .putArray("profile")
+                                .add("http://example.org/StructureDefinition/other");
+                        return true;
+                    },
+            "primitive extension",
+                    b -> {
+                        b.putObject("_timestamp")
+                                .putArray("extension")
+                                .addObject()
+                                .put("url", "http://example.org/x")
+                                .put("valueString", "x");
+                        return true;
+                    });
 
     // ------------------------------------------------------------------------------------ invariant mutations
 
