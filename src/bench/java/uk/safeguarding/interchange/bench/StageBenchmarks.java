@@ -128,6 +128,7 @@ public class StageBenchmarks {
         @Setup(Level.Trial)
         public void setUp() {
             validator = new ProfileValidator(ConformanceResources.loadDefault());
+            validator.fastPath(); // wait for the background compilation
         }
     }
 

@@ -28,8 +28,8 @@ import uk.safeguarding.interchange.intake.fhir.FhirContexts;
  * remote support, so validation never touches the network.
  *
  * <p>Build one at start-up and share it: construction loads and snapshots the profiles, validates a built-in
- * warm-up resource and compiles the {@link FastProfileValidator} (a few seconds); {@link #validate} is then
- * thread-safe.
+ * warm-up resource (a few seconds), then compiles the {@link FastProfileValidator} in the background (until it is
+ * ready, and if it ever fails to compile, HAPI validates every message); {@link #validate} is thread-safe.
  *
  * <p>Message Bundles ({@link #validate(Bundle)}) go through the {@link FastProfileValidator} first: when it
  * ACCEPTs (everything in the message is covered by a rule it models, and all hold) the result is valid with no
@@ -61,7 +61,10 @@ public final class ProfileValidator {
     private final ConformanceResources resources;
     private final ValidationSupportChain supportChain;
     private final FhirValidator validator;
-    private final FastProfileValidator fast;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ProfileValidator.class);
+
+    /** Compiled in the background after the warm-up, so start-up is not delayed; until then HAPI validates all. */
+    private final java.util.concurrent.CompletableFuture<FastProfileValidator> fast;
 
     public ProfileValidator(ConformanceResources resources) {
         this.context = FhirContexts.r4();
@@ -83,7 +86,20 @@ public final class ProfileValidator {
         fhirValidator.registerValidatorModule(instanceValidator);
         this.validator = fhirValidator;
         warmUp();
-        this.fast = new FastProfileValidator(context, supportChain, resources);
+        this.fast = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> new FastProfileValidator(context, supportChain, resources), task -> {
+                    Thread thread = new Thread(task, "fast-profile-validator-compiler");
+                    thread.setDaemon(true);
+                    thread.start();
+                });
+        fast.whenComplete((compiled, failure) -> {
+            if (failure != null) {
+                // Never fatal: every message then goes to HAPI, which is slower but as strict.
+                LOG.error(
+                        "The fast profile validator could not be compiled; validating every message with HAPI",
+                        failure);
+            }
+        });
     }
 
     /**
@@ -104,9 +120,14 @@ public final class ProfileValidator {
                 new CommonCodeSystemsTerminologyService(context));
     }
 
-    /** The fast path compiled from the same support chain (for benchmarks and the differential test). */
+    /**
+     * The fast path compiled from the same support chain (for benchmarks and the differential test); waits for the
+     * background compilation.
+     *
+     * @throws java.util.concurrent.CompletionException if it could not be compiled
+     */
     public FastProfileValidator fastPath() {
-        return fast;
+        return fast.join();
     }
 
     /** The validation supports in use, outermost first (for tests that prove no remote support is present). */
@@ -120,7 +141,9 @@ public final class ProfileValidator {
      * called; otherwise HAPI's full validation decides and its issues are returned.
      */
     public ProfileValidationResult validate(Bundle bundle) {
-        if (fast != null && fast.verdict(bundle).verdict() == FastProfileValidator.Verdict.ACCEPT) {
+        FastProfileValidator compiled =
+                fast != null && fast.isDone() && !fast.isCompletedExceptionally() ? fast.join() : null;
+        if (compiled != null && compiled.verdict(bundle).verdict() == FastProfileValidator.Verdict.ACCEPT) {
             return new ProfileValidationResult(List.of());
         }
         return validate(bundle, ConformanceResources.MESSAGE_BUNDLE_PROFILE);
