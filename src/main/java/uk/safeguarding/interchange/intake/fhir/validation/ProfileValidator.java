@@ -28,8 +28,9 @@ import uk.safeguarding.interchange.intake.fhir.FhirContexts;
  * remote support, so validation never touches the network.
  *
  * <p>Build one at start-up and share it: construction loads and snapshots the profiles, validates a built-in
- * warm-up resource (a few seconds), then compiles the {@link FastProfileValidator} in the background (until it is
- * ready, and if it ever fails to compile, HAPI validates every message); {@link #validate} is thread-safe.
+ * warm-up resource (a few seconds); the first {@link #validate(Bundle)} starts compiling the {@link
+ * FastProfileValidator} in the background (until it is ready, and if it ever fails to compile, HAPI validates
+ * every message). {@link #validate} is thread-safe.
  *
  * <p>Message Bundles ({@link #validate(Bundle)}) go through the {@link FastProfileValidator} first: when it
  * ACCEPTs (everything in the message is covered by a rule it models, and all hold) the result is valid with no
@@ -63,8 +64,15 @@ public final class ProfileValidator {
     private final FhirValidator validator;
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ProfileValidator.class);
 
-    /** Compiled in the background after the warm-up, so start-up is not delayed; until then HAPI validates all. */
-    private final java.util.concurrent.CompletableFuture<FastProfileValidator> fast;
+    /**
+     * Compiled in the background when the first message Bundle is validated, so start-up is neither delayed nor
+     * competed with; until it is ready HAPI validates every message.
+     */
+    private final java.util.concurrent.CompletableFuture<FastProfileValidator> fast =
+            new java.util.concurrent.CompletableFuture<>();
+
+    private final java.util.concurrent.atomic.AtomicBoolean compilationStarted =
+            new java.util.concurrent.atomic.AtomicBoolean();
 
     public ProfileValidator(ConformanceResources resources) {
         this.context = FhirContexts.r4();
@@ -86,20 +94,27 @@ public final class ProfileValidator {
         fhirValidator.registerValidatorModule(instanceValidator);
         this.validator = fhirValidator;
         warmUp();
-        this.fast = java.util.concurrent.CompletableFuture.supplyAsync(
-                () -> new FastProfileValidator(context, supportChain, resources), task -> {
-                    Thread thread = new Thread(task, "fast-profile-validator-compiler");
-                    thread.setDaemon(true);
-                    thread.start();
-                });
-        fast.whenComplete((compiled, failure) -> {
-            if (failure != null) {
-                // Never fatal: every message then goes to HAPI, which is slower but as strict.
-                LOG.error(
-                        "The fast profile validator could not be compiled; validating every message with HAPI",
-                        failure);
-            }
-        });
+    }
+
+    private void startCompilation() {
+        if (!compilationStarted.compareAndSet(false, true)) {
+            return;
+        }
+        Thread thread = new Thread(
+                () -> {
+                    try {
+                        fast.complete(new FastProfileValidator(context, supportChain, resources));
+                    } catch (RuntimeException | Error e) {
+                        // Never fatal: every message then goes to HAPI, which is slower but as strict.
+                        LOG.error(
+                                "The fast profile validator could not be compiled; validating every message with HAPI",
+                                e);
+                        fast.completeExceptionally(e);
+                    }
+                },
+                "fast-profile-validator-compiler");
+        thread.setDaemon(true);
+        thread.start();
     }
 
     /**
@@ -127,6 +142,7 @@ public final class ProfileValidator {
      * @throws java.util.concurrent.CompletionException if it could not be compiled
      */
     public FastProfileValidator fastPath() {
+        startCompilation();
         return fast.join();
     }
 
@@ -141,8 +157,8 @@ public final class ProfileValidator {
      * called; otherwise HAPI's full validation decides and its issues are returned.
      */
     public ProfileValidationResult validate(Bundle bundle) {
-        FastProfileValidator compiled =
-                fast != null && fast.isDone() && !fast.isCompletedExceptionally() ? fast.join() : null;
+        startCompilation();
+        FastProfileValidator compiled = fast.isDone() && !fast.isCompletedExceptionally() ? fast.join() : null;
         if (compiled != null && compiled.verdict(bundle).verdict() == FastProfileValidator.Verdict.ACCEPT) {
             return new ProfileValidationResult(List.of());
         }
@@ -190,7 +206,7 @@ public final class ProfileValidator {
      * message is not slow. Called by the constructor; the result is deliberately ignored.
      */
     private void warmUp() {
-        validate(WarmUp.bundle());
+        validate(WarmUp.bundle(), ConformanceResources.MESSAGE_BUNDLE_PROFILE); // HAPI only: no fast-path compile yet
     }
 
     /**
