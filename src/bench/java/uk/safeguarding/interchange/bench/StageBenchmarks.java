@@ -39,6 +39,7 @@ import uk.safeguarding.interchange.intake.fhir.FhirEncoding;
 import uk.safeguarding.interchange.intake.fhir.FhirFormat;
 import uk.safeguarding.interchange.intake.fhir.FhirToCanonical;
 import uk.safeguarding.interchange.intake.fhir.validation.ConformanceResources;
+import uk.safeguarding.interchange.intake.fhir.validation.FastProfileValidator;
 import uk.safeguarding.interchange.intake.fhir.validation.ProfileValidationResult;
 import uk.safeguarding.interchange.intake.fhir.validation.ProfileValidator;
 import uk.safeguarding.interchange.ledger.LedgerAppender;
@@ -127,6 +128,7 @@ public class StageBenchmarks {
         @Setup(Level.Trial)
         public void setUp() {
             validator = new ProfileValidator(ConformanceResources.loadDefault());
+            validator.fastPath(); // wait for the background compilation
         }
     }
 
@@ -204,10 +206,22 @@ public class StageBenchmarks {
         return m.verify();
     }
 
-    /** HAPI's FhirInstanceValidator against our profiles. */
+    /** ProfileValidator.validate: the fast path, then HAPI only on DEFER or REJECT (this referral: fast ACCEPT). */
     @Benchmark
     public ProfileValidationResult profileValidate(Message m, Profiles p) {
         return p.validator.validate(m.bundle);
+    }
+
+    /** HAPI's FhirInstanceValidator alone against our profiles (what every message cost before the fast path). */
+    @Benchmark
+    public ProfileValidationResult profileValidateHapi(Message m, Profiles p) {
+        return p.validator.validate(m.bundle, ConformanceResources.MESSAGE_BUNDLE_PROFILE);
+    }
+
+    /** The fast path alone (FastProfileValidator.verdict): ACCEPT on this referral, no HAPI call. */
+    @Benchmark
+    public FastProfileValidator.Result profileValidateFast(Message m, Profiles p) {
+        return p.validator.fastPath().verdict(m.bundle);
     }
 
     @Benchmark

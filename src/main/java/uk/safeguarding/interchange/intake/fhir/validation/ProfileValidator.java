@@ -27,8 +27,17 @@ import uk.safeguarding.interchange.intake.fhir.FhirContexts;
  * FHIR core definitions (from the classpath), our conformance resources and in-memory terminology, and no
  * remote support, so validation never touches the network.
  *
- * <p>Build one at start-up and share it: construction loads and snapshots the profiles and validates a built-in
- * warm-up resource (a few seconds); {@link #validate} is then thread-safe and fast.
+ * <p>Build one at start-up and share it: construction loads and snapshots the profiles, validates a built-in
+ * warm-up resource (a few seconds); the first {@link #validate(Bundle)} starts compiling the {@link
+ * FastProfileValidator} in the background (until it is ready, and if it ever fails to compile, HAPI validates
+ * every message). {@link #validate} is thread-safe.
+ *
+ * <p>Message Bundles ({@link #validate(Bundle)}) go through the {@link FastProfileValidator} first: when it
+ * ACCEPTs (everything in the message is covered by a rule it models, and all hold) the result is valid with no
+ * issues and HAPI is not called (tens of µs instead of tens of ms); when it REJECTs or DEFERs, HAPI's full
+ * validation runs and its result, with HAPI's messages, is returned. The fast path never decides a rejection on
+ * its own, and {@code FastProfileValidatorDifferentialTest} checks that its ACCEPTs are HAPI-valid.
+ * {@link #validate(IBaseResource, String)} always runs HAPI.
  *
  * <p>Strictness: unknown extensions are errors, unknown profiles are errors, references inside the Bundle are
  * resolved and checked against their target profiles, terminology is checked against the in-memory value sets.
@@ -53,6 +62,17 @@ public final class ProfileValidator {
     private final ConformanceResources resources;
     private final ValidationSupportChain supportChain;
     private final FhirValidator validator;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ProfileValidator.class);
+
+    /**
+     * Compiled in the background when the first message Bundle is validated, so start-up is neither delayed nor
+     * competed with; until it is ready HAPI validates every message.
+     */
+    private final java.util.concurrent.CompletableFuture<FastProfileValidator> fast =
+            new java.util.concurrent.CompletableFuture<>();
+
+    private final java.util.concurrent.atomic.AtomicBoolean compilationStarted =
+            new java.util.concurrent.atomic.AtomicBoolean();
 
     public ProfileValidator(ConformanceResources resources) {
         this.context = FhirContexts.r4();
@@ -76,6 +96,27 @@ public final class ProfileValidator {
         warmUp();
     }
 
+    private void startCompilation() {
+        if (!compilationStarted.compareAndSet(false, true)) {
+            return;
+        }
+        Thread thread = new Thread(
+                () -> {
+                    try {
+                        fast.complete(new FastProfileValidator(context, supportChain, resources));
+                    } catch (RuntimeException | Error e) {
+                        // Never fatal: every message then goes to HAPI, which is slower but as strict.
+                        LOG.error(
+                                "The fast profile validator could not be compiled; validating every message with HAPI",
+                                e);
+                        fast.completeExceptionally(e);
+                    }
+                },
+                "fast-profile-validator-compiler");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
     /**
      * The chain: FHIR core definitions, our resources, snapshot generation (our profiles are differential
      * only), in-memory terminology (value sets whose code systems are loaded), and the common code systems
@@ -94,13 +135,33 @@ public final class ProfileValidator {
                 new CommonCodeSystemsTerminologyService(context));
     }
 
+    /**
+     * The fast path compiled from the same support chain (for benchmarks and the differential test); waits for the
+     * background compilation.
+     *
+     * @throws java.util.concurrent.CompletionException if it could not be compiled
+     */
+    public FastProfileValidator fastPath() {
+        startCompilation();
+        return fast.join();
+    }
+
     /** The validation supports in use, outermost first (for tests that prove no remote support is present). */
     List<IValidationSupport> supports() {
         return supportChain.getValidationSupports();
     }
 
-    /** Validates a message Bundle against the interchange message Bundle profile (whatever its meta.profile). */
+    /**
+     * Validates a message Bundle against the interchange message Bundle profile (whatever its meta.profile). The
+     * {@link FastProfileValidator} answers first: on ACCEPT the result is valid with no issues and HAPI is not
+     * called; otherwise HAPI's full validation decides and its issues are returned.
+     */
     public ProfileValidationResult validate(Bundle bundle) {
+        startCompilation();
+        FastProfileValidator compiled = fast.isDone() && !fast.isCompletedExceptionally() ? fast.join() : null;
+        if (compiled != null && compiled.verdict(bundle).verdict() == FastProfileValidator.Verdict.ACCEPT) {
+            return new ProfileValidationResult(List.of());
+        }
         return validate(bundle, ConformanceResources.MESSAGE_BUNDLE_PROFILE);
     }
 
@@ -145,7 +206,7 @@ public final class ProfileValidator {
      * message is not slow. Called by the constructor; the result is deliberately ignored.
      */
     private void warmUp() {
-        validate(WarmUp.bundle());
+        validate(WarmUp.bundle(), ConformanceResources.MESSAGE_BUNDLE_PROFILE); // HAPI only: no fast-path compile yet
     }
 
     /**
