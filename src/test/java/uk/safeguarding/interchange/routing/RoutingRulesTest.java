@@ -337,7 +337,7 @@ class RoutingRulesTest {
         String yaml = Files.readString(Path.of("config/directory.yaml"))
                 + """
 
-                  - id: urn:interchange:la:998
+                  - id: urn:interchange:la:997
                     name: A second Hampshire service (test)
                     kind: la
                     coverage: ["850"]
