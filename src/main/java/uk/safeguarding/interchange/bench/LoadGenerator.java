@@ -2,7 +2,6 @@ package uk.safeguarding.interchange.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -20,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
-import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
@@ -39,8 +37,6 @@ import javax.net.ssl.SSLParameters;
 import javax.net.ssl.TrustManagerFactory;
 import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
-import uk.safeguarding.interchange.intake.fhir.BundleSigner;
-import uk.safeguarding.interchange.intake.fhir.FhirEncoding;
 import uk.safeguarding.interchange.trust.Pem;
 import uk.safeguarding.interchange.trust.SigningKey;
 
@@ -160,18 +156,8 @@ public final class LoadGenerator {
     }
 
     private List<byte[]> sign() throws IOException {
-        ObjectNode template = (ObjectNode) JSON.readTree(Files.readAllBytes(config.file()));
-        BundleSigner signer = new BundleSigner(SigningKey.loadPkcs12(keyStore(config.cert()), config.password()));
-        Instant when = Instant.now();
-        return IntStream.range(0, config.messages())
-                .parallel()
-                .mapToObj(i -> {
-                    ObjectNode bundle = template.deepCopy();
-                    bundle.put("id", UUID.randomUUID().toString());
-                    signer.sign(bundle, when);
-                    return FhirEncoding.toJsonBytes(bundle);
-                })
-                .toList();
+        return SignedReferrals.sign(
+                config.file(), SigningKey.loadPkcs12(keyStore(config.cert()), config.password()), config.messages());
     }
 
     private void sendAtFixedRate(List<byte[]> bodies, List<HttpClient> senders, URI submit, long start, long end)
