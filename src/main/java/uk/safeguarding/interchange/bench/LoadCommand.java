@@ -44,7 +44,7 @@ public final class LoadCommand {
             int rate = max ? 0 : Integer.parseInt(options.get("rate"));
             int messages = options.containsKey("presign")
                     ? Integer.parseInt(options.get("presign"))
-                    : max ? (int) Math.min(200_000, 50 * duration.toSeconds()) : (int) (rate * duration.toSeconds());
+                    : max ? (int) Math.min(200_000, 600 * duration.toSeconds()) : (int) (rate * duration.toSeconds());
             LoadGenerator.Config config = new LoadGenerator.Config(
                     options.getOrDefault("url", "https://localhost:8443"),
                     rate,
