@@ -49,7 +49,15 @@ public final class CaseLoader {
     private static final Set<String> SOAP_SIGNATURE_KEYS =
             Set.of("body", "timestamp-signed", "addressing", "timestamp", "created", "ttl", "algorithm");
     private static final Set<String> EXPECT_KEYS = Set.of(
-            "status", "code", "response", "retry-after", "save-tracking-id", "same-tracking-id-as", "save", "then");
+            "status",
+            "code",
+            "response",
+            "retry-after",
+            "reply-contains",
+            "save-tracking-id",
+            "same-tracking-id-as",
+            "save",
+            "then");
     private static final Set<String> CHECK_KEYS = Set.of(
             "mailbox-of",
             "contains",

@@ -496,7 +496,10 @@ public final class ConformanceRunner {
         try {
             if (contentType.contains("xml") && (binding.equals("soap") || contentType.startsWith("application/soap"))) {
                 Document doc = SoapXml.parse(response.body());
-                String code = firstText(doc, "code");
+                // Only a Fault's detail carries a gateway error code; message content has its own "code" elements.
+                boolean fault =
+                        doc.getElementsByTagNameNS(SoapXml.SOAP12_NS, "Fault").getLength() > 0;
+                String code = fault ? firstText(doc, "code") : null;
                 String ack = code != null ? "fatal-error" : firstText(doc, "status");
                 return new Reply(status, code, ack, firstText(doc, "trackingId"), null, text, retryAfter);
             }
@@ -566,6 +569,12 @@ public final class ConformanceRunner {
         String ack = expect.path("response").asText(null);
         if (ack != null && !ack.equals(reply.response())) {
             return "expected acknowledgement " + ack + ", got " + seen;
+        }
+        if (expect.has("reply-contains")) {
+            String wanted = run.substitute(expect.get("reply-contains").asText());
+            if (!reply.text().contains(wanted)) {
+                return "expected the reply to contain " + wanted + ", got " + seen + excerpt(reply);
+            }
         }
         if (expect.path("retry-after").asBoolean(false) && reply.retryAfter().isEmpty()) {
             return "expected a Retry-After header, got none (" + seen + ")";
