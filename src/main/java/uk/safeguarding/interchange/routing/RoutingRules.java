@@ -259,8 +259,8 @@ public final class RoutingRules {
 
     /**
      * A {@code transferred} outcome also re-routes the original to the children's services of the LA it names
-     * (exactly one, ROUTE-001/ROUTE-002 otherwise); the named LA must not be one the deciding organisation covers
-     * (RULE-005). Apply after {@link #originalSender}.
+     * (exactly one, ROUTE-001/ROUTE-002 otherwise), which must not be the deciding organisation itself (RULE-005).
+     * Apply after {@link #originalSender}.
      */
     public RoutingPlan transferToNamedLa(RoutingPlan plan) {
         if (plan.failed() || plan.follows().isEmpty()) {
@@ -272,17 +272,6 @@ public final class RoutingRules {
         }
         String la = outcome.getDecision().getTransferred().getTransferTo();
         Directory directory = plan.directory();
-        if (directory
-                .find(plan.senderId())
-                .filter(decider -> decider.covers(la))
-                .isPresent()) {
-            // The profile and the schema can only check the form of the LA code; a transfer back into the deciding
-            // organisation's own area would re-route the child to the service that just declined responsibility.
-            return plan.fail(new RoutingProblem(
-                    ErrorCode.RULE_TRANSFER_TARGET_REQUIRED,
-                    "A transfer must name another local authority; LA " + la + " is the deciding organisation's own"
-                            + " area."));
-        }
         List<Organisation> services = directory.receivers(plan.follows().get().event(), la, OrganisationKind.LA);
         if (services.isEmpty()) {
             return plan.fail(new RoutingProblem(
@@ -293,6 +282,14 @@ public final class RoutingRules {
                     ErrorCode.ROUTE_AMBIGUOUS,
                     "Several children's services cover LA " + la + ": "
                             + services.stream().map(Organisation::id).toList() + "."));
+        }
+        if (services.get(0).id().equals(plan.senderId())) {
+            // The profile and the schema can only check the form of the LA code; a transfer to the deciding service
+            // itself would hand the child back to the service that just declined responsibility.
+            return plan.fail(new RoutingProblem(
+                    ErrorCode.RULE_TRANSFER_TARGET_REQUIRED,
+                    "A transfer must name another local authority; LA " + la + " is served by the deciding"
+                            + " organisation itself."));
         }
         if (plan.follows().get().wasRoutedTo(services.get(0).id())) {
             return plan;

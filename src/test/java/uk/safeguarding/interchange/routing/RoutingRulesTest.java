@@ -320,7 +320,7 @@ class RoutingRulesTest {
     }
 
     @Test
-    void transferIntoTheDecidingOrganisationsOwnAreaIsRule005() {
+    void transferToTheDecidingServiceItselfIsRule005() {
         RoutingPlan plan = route(RULES, plan("08-referral-outcome-transferred.xml", m -> m.getContent()
                 .getReferralOutcome()
                 .getDecision()
