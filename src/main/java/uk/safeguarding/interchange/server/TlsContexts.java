@@ -2,7 +2,6 @@ package uk.safeguarding.interchange.server;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -11,10 +10,9 @@ import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509ExtendedTrustManager;
 import uk.safeguarding.interchange.config.StartupException;
+import uk.safeguarding.interchange.trust.ChainCheckingTrustManager;
 
 /**
  * Builds the server's {@link SSLContext}. The TLS layer only requests a client certificate and accepts any
@@ -63,7 +61,7 @@ public final class TlsContexts {
      * Accepts any well-formed (non-empty) client chain at the handshake and advertises no acceptable issuers, so
      * that clients send the certificate they have and the application can say why it is not trusted.
      */
-    static final class DeferredClientTrust extends X509ExtendedTrustManager {
+    static final class DeferredClientTrust extends ChainCheckingTrustManager {
         @Override
         public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
             if (chain == null || chain.length == 0 || chain[0] == null) {
@@ -72,37 +70,8 @@ public final class TlsContexts {
         }
 
         @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
-                throws CertificateException {
-            checkClientTrusted(chain, authType);
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-                throws CertificateException {
-            checkClientTrusted(chain, authType);
-        }
-
-        @Override
         public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
             throw new CertificateException("this trust manager only serves the server side");
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
-                throws CertificateException {
-            checkServerTrusted(chain, authType);
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-                throws CertificateException {
-            checkServerTrusted(chain, authType);
-        }
-
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-            return new X509Certificate[0];
         }
     }
 }

@@ -2,7 +2,6 @@ package uk.safeguarding.interchange.delivery.push;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -17,11 +16,10 @@ import java.util.List;
 import java.util.Objects;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509ExtendedTrustManager;
 import uk.safeguarding.interchange.error.GatewayException;
 import uk.safeguarding.interchange.trust.CertificateValidator;
+import uk.safeguarding.interchange.trust.ChainCheckingTrustManager;
 import uk.safeguarding.interchange.trust.ValidatedCertificate;
 
 /**
@@ -98,7 +96,7 @@ public final class GatewayCredentials {
     }
 
     /** Server-side trust for one push: the interchange PKI and the recipient's organisation id. */
-    static final class RecipientTrust extends X509ExtendedTrustManager {
+    static final class RecipientTrust extends ChainCheckingTrustManager {
         private final CertificateValidator validator;
         private final String recipientId;
 
@@ -127,37 +125,8 @@ public final class GatewayCredentials {
         }
 
         @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
-                throws CertificateException {
-            checkServerTrusted(chain, authType);
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-                throws CertificateException {
-            checkServerTrusted(chain, authType);
-        }
-
-        @Override
         public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
             throw new CertificateException("client side only");
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
-                throws CertificateException {
-            checkClientTrusted(chain, authType);
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-                throws CertificateException {
-            checkClientTrusted(chain, authType);
-        }
-
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-            return new X509Certificate[0];
         }
     }
 }
