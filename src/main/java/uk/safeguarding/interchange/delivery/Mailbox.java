@@ -29,27 +29,32 @@ import uk.safeguarding.interchange.error.ErrorCode;
 import uk.safeguarding.interchange.error.GatewayException;
 import uk.safeguarding.interchange.ledger.LedgerAppender;
 import uk.safeguarding.interchange.ledger.NewLedgerEntry;
+import uk.safeguarding.interchange.store.GroupCommit;
 import uk.safeguarding.interchange.store.PayloadStore;
 
 /**
  * The {@code mailbox} delivery mode (spec §9, as in NHS MESH): the per-recipient queue consumer {@link #store stores}
  * each message once; the recipient {@link #list lists}, {@link #fetch fetches} and {@link #acknowledge acknowledges}
  * it. Acknowledging moves the delivery to {@code DELIVERED} and sends the original sender a {@code delivery-receipt}
- * (for messages the gateway did not originate), in one transaction.
+ * (for messages the gateway did not originate), in one transaction. Stores and acknowledgements that arrive together
+ * are committed together ({@link GroupCommit}); the receipts a group sends are published in one broker transaction.
  *
  * <p>Every caller sees only its own mailbox and those of organisations it acts for; anything else is refused with
  * AUTH-006 and recorded in the ledger, whether or not the message exists (no probing). Thread-safe.
  */
 public final class Mailbox {
     private static final Logger log = LoggerFactory.getLogger(Mailbox.class);
+    /** The most stores and acknowledgements committed together. */
+    private static final int MAX_GROUP = 32;
 
     private final DataSource dataSource;
     private final Supplier<Directory> directory;
     private final Deliveries deliveries;
-    private final DeliveryRelay relay;
     private final GatewayMessages gatewayMessages;
     private final LedgerAppender ledger;
     private final Clock clock;
+    /** Stores and acknowledgements commit in groups; the receipts they make are published together afterwards. */
+    private final GroupCommit<DeliveryRelay.Pending> group;
 
     public Mailbox(
             DataSource dataSource,
@@ -62,10 +67,10 @@ public final class Mailbox {
         this.dataSource = Objects.requireNonNull(dataSource);
         this.directory = Objects.requireNonNull(directory);
         this.deliveries = Objects.requireNonNull(deliveries);
-        this.relay = Objects.requireNonNull(relay);
         this.gatewayMessages = Objects.requireNonNull(gatewayMessages);
         this.ledger = Objects.requireNonNull(ledger);
         this.clock = Objects.requireNonNull(clock);
+        this.group = new GroupCommit<>(dataSource, MAX_GROUP, Objects.requireNonNull(relay)::publish);
     }
 
     /** The result of an acknowledgement: the delivery's state afterwards and the receipt sent, if any. */
@@ -79,31 +84,23 @@ public final class Mailbox {
      * @throws IllegalStateException when no such delivery was routed (the queue message is then dead-lettered)
      */
     public boolean store(String trackingId, String recipientId) throws SQLException {
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                Deliveries.Row row = deliveries
-                        .find(connection, trackingId, recipientId)
-                        .orElseThrow(() -> new IllegalStateException(
-                                "No delivery of " + trackingId + " to " + recipientId + " was routed"));
-                if (row.state() == DeliveryState.WITHDRAWN || exists(connection, trackingId, recipientId)) {
-                    connection.rollback();
-                    return false;
-                }
-                try (PreparedStatement insert = connection.prepareStatement(
-                        "INSERT INTO mailbox (tracking_id, recipient_id, available_at) VALUES (?,?,?)")) {
-                    insert.setString(1, trackingId);
-                    insert.setString(2, recipientId);
-                    insert.setTimestamp(3, Timestamp.from(now()));
-                    insert.executeUpdate();
-                }
-                connection.commit();
-                return true;
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
+        return group.execute((connection, after) -> {
+            Deliveries.Row row = deliveries
+                    .find(connection, trackingId, recipientId)
+                    .orElseThrow(() -> new IllegalStateException(
+                            "No delivery of " + trackingId + " to " + recipientId + " was routed"));
+            if (row.state() == DeliveryState.WITHDRAWN || exists(connection, trackingId, recipientId)) {
+                return false;
             }
-        }
+            try (PreparedStatement insert = connection.prepareStatement(
+                    "INSERT INTO mailbox (tracking_id, recipient_id, available_at) VALUES (?,?,?)")) {
+                insert.setString(1, trackingId);
+                insert.setString(2, recipientId);
+                insert.setTimestamp(3, Timestamp.from(now()));
+                insert.executeUpdate();
+            }
+            return true;
+        });
     }
 
     /** Unacknowledged messages in the caller's mailboxes, oldest first. */
@@ -169,27 +166,53 @@ public final class Mailbox {
      */
     public Acknowledged acknowledge(String callerId, String trackingId) {
         Set<String> owners = owners(callerId, trackingId);
-        List<DeliveryRelay.Pending> toQueue = new ArrayList<>();
-        Acknowledged result;
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                Optional<String> owner = ownerHolding(connection, owners, trackingId);
-                if (owner.isEmpty()) {
-                    connection.rollback();
+        try {
+            String owner;
+            Optional<Receipt> receipt;
+            try (Connection connection = dataSource.getConnection()) {
+                Optional<String> holding = ownerHolding(connection, owners, trackingId);
+                if (holding.isEmpty()) {
                     throw refused(callerId, trackingId);
                 }
-                result = acknowledge(connection, callerId, owner.get(), trackingId, toQueue);
-                connection.commit();
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
+                owner = holding.get();
+                receipt = receiptFor(connection, trackingId, owner);
             }
+            // The receipt is made (and signed) before joining the group, so signing runs in parallel and outside the
+            // group's transaction; it is used only when this acknowledgement is the first.
+            return group.execute(
+                    (connection, after) -> acknowledge(connection, callerId, owner, trackingId, receipt, after));
         } catch (SQLException e) {
             throw unavailable(e);
         }
-        relay.publish(toQueue);
-        return result;
+    }
+
+    /** A delivery receipt made ahead of the acknowledgement that may send it. */
+    private record Receipt(String trackingId, String senderId, String binding, byte[] sealed) {}
+
+    /** The receipt the first acknowledgement by {@code recipient} sends; none for gateway-originated messages. */
+    private Optional<Receipt> receiptFor(Connection connection, String trackingId, String recipient)
+            throws SQLException {
+        StoredMessage message = StoredMessage.load(connection, trackingId);
+        if (OrganisationKind.GATEWAY_ORIGINATED.contains(message.event())) {
+            return Optional.empty();
+        }
+        GatewayNotice notice = new GatewayNotice();
+        notice.setConcernsTrackingId(trackingId);
+        notice.setConcernsSenderMessageId(message.senderMessageId());
+        notice.setConcernsEvent(uk.safeguarding.interchange.canonical.xml.EventCode.fromValue(
+                message.event().code()));
+        notice.setRecipient(GatewayMessages.ref(recipient));
+        notice.setState(uk.safeguarding.interchange.canonical.xml.DeliveryState.DELIVERED);
+        notice.setAt(now());
+        String receiptId = UUID.randomUUID().toString();
+        InterchangeMessage receipt = gatewayMessages.notice(
+                EventCode.DELIVERY_RECEIPT,
+                receiptId,
+                message.senderId(),
+                Binding.fromValue(message.binding()),
+                notice);
+        return Optional.of(
+                new Receipt(receiptId, message.senderId(), message.binding(), gatewayMessages.seal(receipt)));
     }
 
     private Acknowledged acknowledge(
@@ -197,6 +220,7 @@ public final class Mailbox {
             String callerId,
             String recipient,
             String trackingId,
+            Optional<Receipt> receipt,
             List<DeliveryRelay.Pending> toQueue)
             throws SQLException {
         try (PreparedStatement lock = connection.prepareStatement(
@@ -226,36 +250,22 @@ public final class Mailbox {
                 connection, trackingId, recipient, DeliveryState.DELIVERED, null, null, callerId, message.event());
         DeliveryState state =
                 deliveries.find(connection, trackingId, recipient).orElseThrow().state();
-        if (before.isEmpty() || OrganisationKind.GATEWAY_ORIGINATED.contains(message.event())) {
+        if (before.isEmpty() || receipt.isEmpty()) {
             return new Acknowledged(trackingId, recipient, state, Optional.empty());
         }
-        GatewayNotice notice = new GatewayNotice();
-        notice.setConcernsTrackingId(trackingId);
-        notice.setConcernsSenderMessageId(message.senderMessageId());
-        notice.setConcernsEvent(uk.safeguarding.interchange.canonical.xml.EventCode.fromValue(
-                message.event().code()));
-        notice.setRecipient(GatewayMessages.ref(recipient));
-        notice.setState(uk.safeguarding.interchange.canonical.xml.DeliveryState.DELIVERED);
-        notice.setAt(now());
-        String receiptId = UUID.randomUUID().toString();
-        InterchangeMessage receipt = gatewayMessages.notice(
-                EventCode.DELIVERY_RECEIPT,
-                receiptId,
-                message.senderId(),
-                Binding.fromValue(message.binding()),
-                notice);
+        Receipt r = receipt.get();
         deliveries.storeGatewayMessage(
                 connection,
-                receiptId,
+                r.trackingId(),
                 GatewayMessages.GATEWAY_ID,
                 EventCode.DELIVERY_RECEIPT,
-                message.binding(),
+                r.binding(),
                 null,
-                gatewayMessages.seal(receipt),
-                message.senderId(),
+                r.sealed(),
+                r.senderId(),
                 null);
-        toQueue.add(new DeliveryRelay.Pending(receiptId, message.senderId()));
-        return new Acknowledged(trackingId, recipient, state, Optional.of(receiptId));
+        toQueue.add(new DeliveryRelay.Pending(r.trackingId(), r.senderId()));
+        return new Acknowledged(trackingId, recipient, state, Optional.of(r.trackingId()));
     }
 
     private Set<String> owners(String callerId, String trackingId) {

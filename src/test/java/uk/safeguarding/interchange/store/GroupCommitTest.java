@@ -1,0 +1,227 @@
+package uk.safeguarding.interchange.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class GroupCommitTest {
+    private JdbcDataSource dataSource;
+    private Connection keepAlive;
+    /** Threads of their own: the common pool may have one thread on a 2-core machine. */
+    private final ExecutorService callers = Executors.newCachedThreadPool();
+
+    private final List<List<String>> published = Collections.synchronizedList(new ArrayList<>());
+
+    @BeforeEach
+    void database() throws SQLException {
+        dataSource = new JdbcDataSource();
+        dataSource.setURL("jdbc:h2:mem:groupcommit-" + System.nanoTime() + ";MODE=PostgreSQL");
+        keepAlive = dataSource.getConnection();
+        try (Statement s = keepAlive.createStatement()) {
+            s.execute("CREATE TABLE item (name VARCHAR(20) PRIMARY KEY)");
+        }
+    }
+
+    @AfterEach
+    void close() throws SQLException {
+        callers.shutdownNow();
+        keepAlive.close();
+    }
+
+    @Test
+    void aLoneUnitCommitsAndItsItemsArePublishedAfterTheCommit() throws Exception {
+        GroupCommit<String> group = new GroupCommit<>(dataSource, 8, items -> {
+            assertThat(stored()).containsAll(items); // committed, and visible to others, before publishing
+            published.add(List.copyOf(items));
+        });
+
+        String result = group.execute((connection, after) -> {
+            insert(connection, "a");
+            after.add("a");
+            return "done";
+        });
+
+        assertThat(result).isEqualTo("done");
+        assertThat(stored()).containsExactly("a");
+        assertThat(published).containsExactly(List.of("a"));
+    }
+
+    @Test
+    void unitsQueuedBehindARunningGroupCommitTogetherAndPublishOnce() throws Exception {
+        GroupCommit<String> group = new GroupCommit<>(dataSource, 8, items -> published.add(List.copyOf(items)));
+        Set<Connection> connectionsOfLaterUnits = ConcurrentHashMap.newKeySet();
+        CountDownLatch firstIsRunning = new CountDownLatch(1);
+        CountDownLatch releaseFirst = new CountDownLatch(1);
+
+        CompletableFuture<String> first = CompletableFuture.supplyAsync(
+                () -> run(group, (connection, after) -> {
+                    firstIsRunning.countDown();
+                    awaitRelease(releaseFirst);
+                    insert(connection, "first");
+                    after.add("first");
+                    return "first";
+                }),
+                callers);
+        assertThat(firstIsRunning.await(10, TimeUnit.SECONDS)).isTrue();
+        List<CompletableFuture<String>> later = new ArrayList<>();
+        for (String name : List.of("b", "c", "d")) {
+            later.add(CompletableFuture.supplyAsync(
+                    () -> run(group, (connection, after) -> {
+                        connectionsOfLaterUnits.add(connection);
+                        insert(connection, name);
+                        after.add(name);
+                        return name;
+                    }),
+                    callers));
+        }
+        Awaitility.await().atMost(10, TimeUnit.SECONDS).until(() -> group.waiting() == 3);
+        releaseFirst.countDown();
+
+        assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo("first");
+        for (CompletableFuture<String> f : later) {
+            assertThat(f.get(10, TimeUnit.SECONDS)).isIn("b", "c", "d");
+        }
+        assertThat(connectionsOfLaterUnits).hasSize(1); // one transaction for the three
+        assertThat(stored()).containsExactlyInAnyOrder("first", "b", "c", "d");
+        assertThat(published).hasSize(2);
+        assertThat(published.get(1)).containsExactlyInAnyOrder("b", "c", "d");
+    }
+
+    @Test
+    void aFailingUnitIsUndoneAloneAndItsItemsAreNotPublished() throws Exception {
+        GroupCommit<String> group = new GroupCommit<>(dataSource, 8, items -> published.add(List.copyOf(items)));
+        CountDownLatch firstIsRunning = new CountDownLatch(1);
+        CountDownLatch releaseFirst = new CountDownLatch(1);
+        CompletableFuture<String> first = CompletableFuture.supplyAsync(
+                () -> run(group, (connection, after) -> {
+                    firstIsRunning.countDown();
+                    awaitRelease(releaseFirst);
+                    return "first";
+                }),
+                callers);
+        assertThat(firstIsRunning.await(10, TimeUnit.SECONDS)).isTrue();
+        CompletableFuture<String> good = CompletableFuture.supplyAsync(
+                () -> run(group, (connection, after) -> {
+                    insert(connection, "good");
+                    after.add("good");
+                    return "good";
+                }),
+                callers);
+        Awaitility.await().atMost(10, TimeUnit.SECONDS).until(() -> group.waiting() == 1);
+        CompletableFuture<String> bad = CompletableFuture.supplyAsync(
+                () -> run(group, (connection, after) -> {
+                    insert(connection, "bad-written");
+                    after.add("bad");
+                    insert(connection, "good"); // duplicate key: this unit fails after writing
+                    return "bad";
+                }),
+                callers);
+        Awaitility.await().atMost(10, TimeUnit.SECONDS).until(() -> group.waiting() == 2);
+        releaseFirst.countDown();
+
+        assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo("first");
+        assertThat(good.get(10, TimeUnit.SECONDS)).isEqualTo("good");
+        assertThatThrownBy(() -> bad.get(10, TimeUnit.SECONDS))
+                .isInstanceOf(ExecutionException.class)
+                .hasRootCauseInstanceOf(SQLException.class);
+        assertThat(stored()).containsExactly("good");
+        assertThat(published).containsExactly(List.of("good"));
+    }
+
+    @Test
+    void aFailedAfterCommitStepFailsTheUnitsThatAskedForItAndKeepsTheirWork() throws Exception {
+        IllegalStateException brokerDown = new IllegalStateException("broker down");
+        GroupCommit<String> group = new GroupCommit<>(dataSource, 8, items -> {
+            throw brokerDown;
+        });
+
+        String quiet = group.execute((connection, after) -> {
+            insert(connection, "quiet");
+            return "quiet";
+        });
+        assertThat(quiet).isEqualTo("quiet");
+        assertThatThrownBy(() -> group.execute((connection, after) -> {
+                    insert(connection, "loud");
+                    after.add("loud");
+                    return "loud";
+                }))
+                .isSameAs(brokerDown);
+        assertThat(stored()).containsExactlyInAnyOrder("quiet", "loud");
+    }
+
+    @Test
+    void aFailedCommitFailsEveryUnitAndStoresNothing() throws Exception {
+        GroupCommit<String> group = new GroupCommit<>(dataSource, 8, items -> published.add(items));
+
+        assertThatThrownBy(() -> group.execute((connection, after) -> {
+                    insert(connection, "x");
+                    after.add("x");
+                    connection.close(); // the commit that follows fails
+                    return "x";
+                }))
+                .isInstanceOf(SQLException.class);
+        assertThat(stored()).isEmpty();
+        assertThat(published).isEmpty();
+    }
+
+    private static <T> T run(GroupCommit<String> group, GroupCommit.Unit<T, String> unit) {
+        try {
+            return group.execute(unit);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void awaitRelease(CountDownLatch latch) {
+        try {
+            if (!latch.await(10, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("not released");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void insert(Connection connection, String name) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO item (name) VALUES (?)")) {
+            insert.setString(1, name);
+            insert.executeUpdate();
+        }
+    }
+
+    private List<String> stored() {
+        List<String> names = new ArrayList<>();
+        try (Connection connection = dataSource.getConnection();
+                Statement s = connection.createStatement();
+                ResultSet rs = s.executeQuery("SELECT name FROM item ORDER BY name")) {
+            while (rs.next()) {
+                names.add(rs.getString(1));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return names;
+    }
+}
