@@ -44,6 +44,8 @@ import uk.safeguarding.interchange.store.PayloadStore;
  */
 public final class Mailbox {
     private static final Logger log = LoggerFactory.getLogger(Mailbox.class);
+    /** The most messages one listing returns. */
+    public static final int LIST_LIMIT = 500;
     /** The most stores and acknowledgements committed together. */
     private static final int MAX_GROUP = 32;
 
@@ -103,8 +105,19 @@ public final class Mailbox {
         });
     }
 
-    /** Unacknowledged messages in the caller's mailboxes, oldest first. */
+    /**
+     * Unacknowledged messages in the caller's mailboxes, oldest first, at most {@value #LIST_LIMIT} (as in NHS MESH:
+     * a recipient acknowledges what it took and lists again), so a large backlog never makes one huge answer.
+     */
     public List<MailboxEntry> list(String callerId) {
+        return list(callerId, null, LIST_LIMIT);
+    }
+
+    /**
+     * Unacknowledged messages in the caller's mailboxes received after {@code since} (when given), oldest first, at
+     * most {@code limit}.
+     */
+    public List<MailboxEntry> list(String callerId, Instant since, int limit) {
         Set<String> owners = owners(callerId, null);
         String placeholders = String.join(",", Collections.nCopies(owners.size(), "?"));
         List<MailboxEntry> entries = new ArrayList<>();
@@ -113,10 +126,15 @@ public final class Mailbox {
                         "SELECT m.tracking_id, b.recipient_id, m.event, m.sender_id, m.priority, m.received_at,"
                                 + " b.acknowledged_at FROM mailbox b JOIN message m ON m.tracking_id = b.tracking_id"
                                 + " WHERE b.recipient_id IN (" + placeholders + ") AND b.acknowledged_at IS NULL"
-                                + " ORDER BY b.available_at, m.tracking_id")) {
+                                + (since == null ? "" : " AND m.received_at > ?")
+                                + " ORDER BY b.available_at, m.tracking_id FETCH FIRST " + Math.max(1, limit)
+                                + " ROWS ONLY")) {
             int i = 1;
             for (String owner : owners) {
                 query.setString(i++, owner);
+            }
+            if (since != null) {
+                query.setTimestamp(i, Timestamp.from(since));
             }
             try (ResultSet rs = query.executeQuery()) {
                 while (rs.next()) {

@@ -8,14 +8,9 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,6 +18,7 @@ import uk.safeguarding.interchange.error.ErrorCode;
 import uk.safeguarding.interchange.error.GatewayException;
 import uk.safeguarding.interchange.ledger.LedgerAppender;
 import uk.safeguarding.interchange.ledger.NewLedgerEntry;
+import uk.safeguarding.interchange.store.GroupCommit;
 import uk.safeguarding.interchange.store.PayloadStore;
 
 /**
@@ -33,14 +29,13 @@ import uk.safeguarding.interchange.store.PayloadStore;
  * (keyed by tracking id) drops a publish that had in fact happened. The caller may answer {@code ok} only when
  * {@link #accept} returns.
  *
- * <p>Group commit: concurrent acceptances are committed together. Each caller queues its submission and takes the
- * writer lock; whoever holds it drains the queue (up to {@value #MAX_GROUP}), stores the whole group in one database
- * transaction (ledger entries appended in queue order, so the sequence stays gap-free), publishes the group in one
- * broker transaction and marks the outbox rows in one more; callers whose submission was in that group find it
- * done when they get the lock. Nobody is answered before the group's database and broker commits, so "acknowledged
- * implies durable" holds for every member. A lone request is a group of one, so an idle gateway adds no delay. When
- * the group transaction fails (a duplicate conflict, a unique-key race with a resend, a database error), it is
- * rolled back and each member is stored on its own, so one bad submission cannot fail the others.
+ * <p>Group commit ({@link GroupCommit}): concurrent acceptances are stored in one database transaction (up to
+ * {@value #MAX_GROUP}; ledger entries appended in queue order, so the sequence stays gap-free), each in a savepoint
+ * of its own, so one bad submission (a duplicate conflict, a unique-key race with a resend) is undone alone. The
+ * group's new acceptances are then published in one broker transaction and their outbox rows marked in one more.
+ * Nobody is answered before the group's database and broker commits, so "acknowledged implies durable" holds for
+ * every member. A lone request is a group of one, so an idle gateway adds no delay. A resend of a message in the
+ * same group sees the first one (same transaction) and is answered as a duplicate.
  *
  * <p>Idempotency: the same sender and message id with the same content returns the original acceptance
  * (including its acknowledgement bytes); with different content it throws {@link ErrorCode#DUP_CONFLICT}.
@@ -56,32 +51,8 @@ public final class Acceptance {
     private final RoutingQueue routingQueue;
     private final Clock clock;
     private final PayloadStore payloads;
-    private final ConcurrentLinkedQueue<Waiting> queue = new ConcurrentLinkedQueue<>();
-    private final ReentrantLock writer = new ReentrantLock();
-
-    /** A submission waiting for its group's commit; written and read under {@link #writer}. */
-    private static final class Waiting {
-        final Submission submission;
-        final AcknowledgementRenderer renderer;
-        /** In the database (committed), not yet answerable: a new acceptance is answered once it is on the queue. */
-        Accepted stored;
-
-        Accepted accepted;
-        RuntimeException failure;
-
-        Waiting(Submission submission, AcknowledgementRenderer renderer) {
-            this.submission = submission;
-            this.renderer = renderer;
-        }
-
-        boolean done() {
-            return accepted != null || failure != null;
-        }
-
-        String key() {
-            return submission.senderId() + '\n' + submission.senderMessageId();
-        }
-    }
+    /** After-commit items: the tracking ids of new acceptances, to publish to the routing queue. */
+    private final GroupCommit<String> group;
 
     /**
      * @param payloads encrypts the stored canonical document and acknowledgement with the message's own key
@@ -97,6 +68,7 @@ public final class Acceptance {
         this.ledger = Objects.requireNonNull(ledger);
         this.routingQueue = Objects.requireNonNull(routingQueue);
         this.clock = Objects.requireNonNull(clock);
+        this.group = new GroupCommit<>(dataSource, MAX_GROUP, this::publish);
     }
 
     /**
@@ -106,183 +78,70 @@ public final class Acceptance {
      *     database or the broker fails (nothing is acknowledged; a resend is safe)
      */
     public Accepted accept(Submission submission, AcknowledgementRenderer renderer) {
-        Waiting mine = new Waiting(Objects.requireNonNull(submission), Objects.requireNonNull(renderer));
-        queue.add(mine);
-        writer.lock();
+        Objects.requireNonNull(submission);
+        Objects.requireNonNull(renderer);
+        // Rendered (and signed) before joining the group, so signing runs in parallel and outside the transaction;
+        // unused when the submission turns out to be a resend.
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        byte[] acknowledgement = renderer.render(submission.trackingId(), now);
         try {
-            // Usually another holder of the lock committed this submission with its group already.
-            while (!mine.done()) {
-                commitGroup();
-            }
-        } finally {
-            writer.unlock();
+            return group.execute((connection, fresh) -> {
+                Accepted accepted = storeIn(connection, submission, renderer, now, acknowledgement);
+                if (!accepted.duplicate()) {
+                    fresh.add(accepted.trackingId());
+                }
+                return accepted;
+            });
+        } catch (SQLException e) {
+            // A concurrent resend of the same message may have won the unique key: answer as for a duplicate.
+            return existing(submission, renderer)
+                    .orElseThrow(() ->
+                            new GatewayException(ErrorCode.SYS_UNAVAILABLE, "The message store is unavailable.", e));
         }
-        if (mine.failure != null) {
-            throw mine.failure;
-        }
-        return mine.accepted;
     }
 
     /** How many submissions wait for a group commit (tests). */
     int waiting() {
-        return queue.size();
-    }
-
-    /** Takes the next group from the queue and settles every member of it. Runs under {@link #writer}. */
-    private void commitGroup() {
-        List<Waiting> group = new ArrayList<>();
-        List<Waiting> later = new ArrayList<>();
-        Set<String> keys = new HashSet<>();
-        for (Waiting w = queue.poll(); w != null; w = group.size() < MAX_GROUP ? queue.poll() : null) {
-            // A resend of the same message in the same group would fail the group on the unique key: next group.
-            (keys.add(w.key()) ? group : later).add(w);
-        }
-        queue.addAll(later);
-        if (group.isEmpty()) {
-            return;
-        }
-        try {
-            try {
-                storeGroup(group);
-            } catch (SQLException | RuntimeException e) {
-                if (group.size() == 1) {
-                    settleAlone(group.get(0), e);
-                } else {
-                    for (Waiting w : group) {
-                        settleAlone(w, null);
-                    }
-                }
-            }
-            publishGroup(group);
-        } catch (Error e) {
-            // Every member must end settled, or its caller would wait for a group that no longer exists.
-            for (Waiting w : group) {
-                if (!w.done()) {
-                    w.failure = new GatewayException(ErrorCode.SYS_UNAVAILABLE, "The gateway failed.", e);
-                }
-            }
-            throw e;
-        }
-    }
-
-    /** Stores one submission in a transaction of its own ({@code earlier}: its failure in a group of one). */
-    private void settleAlone(Waiting w, Exception earlier) {
-        try {
-            if (earlier != null) {
-                throw earlier;
-            }
-            w.stored = store(w.submission, w.renderer);
-        } catch (GatewayException e) {
-            w.failure = e;
-        } catch (SQLException e) {
-            // A concurrent resend of the same message may have won the unique key: answer as for a duplicate.
-            Optional<Accepted> existing;
-            try {
-                existing = existing(w.submission, w.renderer);
-            } catch (GatewayException conflict) {
-                w.failure = conflict;
-                return;
-            }
-            w.failure = existing.isPresent()
-                    ? null
-                    : new GatewayException(ErrorCode.SYS_UNAVAILABLE, "The message store is unavailable.", e);
-            w.stored = existing.orElse(null);
-        } catch (Exception e) {
-            w.failure = e instanceof RuntimeException r ? r : new IllegalStateException(e);
-        }
-    }
-
-    /** Stores every member of the group in one transaction, or throws having stored none. */
-    private void storeGroup(List<Waiting> group) throws SQLException {
-        List<Accepted> results = new ArrayList<>(group.size());
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                for (Waiting w : group) {
-                    results.add(storeIn(connection, w.submission, w.renderer));
-                }
-                connection.commit();
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            }
-        }
-        for (int i = 0; i < group.size(); i++) {
-            group.get(i).stored = results.get(i);
-        }
+        return group.waiting();
     }
 
     /**
-     * Publishes the group's new acceptances in one broker transaction and marks their outbox rows; then every stored
-     * member is answerable.
+     * Publishes a group's new acceptances in one broker transaction and marks their outbox rows; until this returns
+     * none of them is answered, so "acknowledged implies on the routing queue" holds for every member.
      */
-    private void publishGroup(List<Waiting> group) {
-        List<String> fresh = new ArrayList<>();
-        for (Waiting w : group) {
-            if (w.stored != null && !w.stored.duplicate()) {
-                fresh.add(w.stored.trackingId());
-            }
+    private void publish(List<String> fresh) {
+        try {
+            routingQueue.publishAll(fresh);
+        } catch (RuntimeException e) {
+            // The messages are stored and their outbox rows unpublished, so the relay will publish them; but the
+            // spec allows "ok" only once a message is on the queue, so the senders are told to resend (and will
+            // get the original acknowledgements then).
+            log.warn(
+                    "Publishing {} accepted messages to the routing queue failed; the outbox relay will retry",
+                    fresh.size(),
+                    e);
+            throw new GatewayException(ErrorCode.SYS_UNAVAILABLE, "The routing queue is unavailable.", e);
         }
-        if (!fresh.isEmpty()) {
-            boolean published = false;
-            try {
-                routingQueue.publishAll(fresh);
-                published = true;
-            } catch (RuntimeException e) {
-                // The messages are stored and their outbox rows unpublished, so the relay will publish them; but the
-                // spec allows "ok" only once a message is on the queue, so the senders are told to resend (and will
-                // get the original acknowledgements then).
-                log.warn(
-                        "Publishing {} accepted messages to the routing queue failed; the outbox relay will retry",
-                        fresh.size(),
-                        e);
-                GatewayException unavailable =
-                        new GatewayException(ErrorCode.SYS_UNAVAILABLE, "The routing queue is unavailable.", e);
-                for (Waiting w : group) {
-                    if (w.stored != null && !w.stored.duplicate()) {
-                        w.failure = unavailable;
-                    }
-                }
-            }
-            if (published) {
-                try {
-                    OutboxRows.markPublished(dataSource, fresh, clock.instant());
-                } catch (SQLException e) {
-                    // Harmless: the relay republishes and duplicate detection drops it.
-                    log.warn("Marking {} outbox rows published failed; the relay will republish them", fresh.size(), e);
-                }
-            }
-        }
-        for (Waiting w : group) {
-            if (w.failure == null && w.stored != null) {
-                w.accepted = w.stored;
-            }
-        }
-    }
-
-    private Accepted store(Submission submission, AcknowledgementRenderer renderer) throws SQLException {
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                Accepted accepted = storeIn(connection, submission, renderer);
-                connection.commit();
-                return accepted;
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            }
+        try {
+            OutboxRows.markPublished(dataSource, fresh, clock.instant());
+        } catch (SQLException e) {
+            // Harmless: the relay republishes and duplicate detection drops it.
+            log.warn("Marking {} outbox rows published failed; the relay will republish them", fresh.size(), e);
         }
     }
 
     /** The acceptance of {@code submission} inside the caller's transaction: the earlier one, or a new one. */
-    private Accepted storeIn(Connection connection, Submission submission, AcknowledgementRenderer renderer)
+    private Accepted storeIn(
+            Connection connection,
+            Submission submission,
+            AcknowledgementRenderer renderer,
+            Instant now,
+            byte[] acknowledgement)
             throws SQLException {
         Optional<Accepted> previous = find(connection, submission, renderer);
         if (previous.isPresent()) {
             return previous.get();
         }
-        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-        byte[] acknowledgement = renderer.render(submission.trackingId(), now);
         PayloadStore.PayloadKey key = payloads.newKey(submission.trackingId());
         insertMessage(connection, submission, now, key, acknowledgement);
         payloads.save(connection, key, submission.event().code(), now);

@@ -100,8 +100,8 @@ public final class GroupCommit<A> {
         };
     }
 
-    /** How many units wait for a group (tests). */
-    int waiting() {
+    /** How many units wait for a group (for tests and monitoring). */
+    public int waiting() {
         return queue.size();
     }
 

@@ -276,6 +276,32 @@ class RoutingAndDeliveryIT {
         assertThat(mailbox("la-850")).doesNotContain(referral);
     }
 
+    @Test
+    @Order(9)
+    void aListingShowsTheOldestFiveHundredOfALargeBacklog() throws Exception {
+        // 501 messages waiting for LA 839, made directly in the store (routing them would take the test minutes).
+        try (Connection c = gateway.dataSource().getConnection();
+                PreparedStatement messages = c.prepareStatement("INSERT INTO message (tracking_id, sender_id,"
+                        + " sender_message_id, content_sha256, event, received_at, binding, submitted_by)"
+                        + " SELECT 'backlog-' || \"X\", sender_id, 'backlog-' || \"X\", content_sha256, event, received_at,"
+                        + " binding, submitted_by FROM message, SYSTEM_RANGE(1, 501) WHERE tracking_id = ?");
+                PreparedStatement mailbox = c.prepareStatement("INSERT INTO mailbox (tracking_id, recipient_id,"
+                        + " available_at) SELECT 'backlog-' || \"X\", 'urn:interchange:la:839',"
+                        + " TIMESTAMP WITH TIME ZONE '2026-01-01 00:00:00+00' + \"X\" * INTERVAL '1' SECOND"
+                        + " FROM SYSTEM_RANGE(1, 501)")) {
+            messages.setString(1, referral);
+            assertThat(messages.executeUpdate()).isEqualTo(501);
+            assertThat(mailbox.executeUpdate()).isEqualTo(501);
+        }
+
+        List<String> listed = mailbox("la-839");
+
+        assertThat(listed)
+                .hasSize(Mailbox.LIST_LIMIT)
+                .startsWith("backlog-1", "backlog-2")
+                .doesNotContain("backlog-501");
+    }
+
     // ------------------------------------------------------------------ helpers
 
     private static String accept(String example, String sender, String submittedBy, Consumer<InterchangeMessage> change)

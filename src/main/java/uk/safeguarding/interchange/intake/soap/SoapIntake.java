@@ -345,9 +345,8 @@ public final class SoapIntake {
         requireSignerIsClient(verified, client);
         ListInbox request = unmarshal(SoapXml.exclusiveC14n(verified.operation()), ListInbox.class);
         int limit = request.getLimit() == null ? DEFAULT_INBOX_LIMIT : request.getLimit();
-        List<MailboxEntry> waiting = mailbox.list(client.orgId()).stream()
-                .filter(e -> request.getSince() == null || e.receivedAt().isAfter(request.getSince()))
-                .toList();
+        // One more than asked for tells whether there are more.
+        List<MailboxEntry> waiting = mailbox.list(client.orgId(), request.getSince(), limit + 1);
         ListInboxResponse response = OBJECTS.createListInboxResponse();
         for (MailboxEntry entry : waiting.subList(0, Math.min(limit, waiting.size()))) {
             MessageSummary summary = OBJECTS.createMessageSummary();
