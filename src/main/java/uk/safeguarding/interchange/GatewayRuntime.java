@@ -318,8 +318,11 @@ public final class GatewayRuntime implements AutoCloseable {
         main.bind(JMS_CONNECTION_FACTORY, broker.connectionFactory());
         JmsComponent jms = new JmsComponent();
         jms.setConnectionFactory(broker.connectionFactory());
-        // Local JMS transactions: a message is removed from its queue only when the route completes.
+        // Local JMS transactions: a message is removed from its queue only when the route completes. The listener
+        // container's own transacted session, not a JmsTransactionManager: that would open a new broker connection
+        // for every message and ignore the cache level.
         jms.setTransacted(true);
+        jms.setLazyCreateTransactionManager(false);
         jms.setCacheLevelName("CACHE_CONSUMER");
         main.bind(JMS_COMPONENT, jms);
         main.bind(FHIR_CONTEXT, fhirContext);

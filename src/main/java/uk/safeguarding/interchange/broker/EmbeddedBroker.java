@@ -2,6 +2,8 @@ package uk.safeguarding.interchange.broker;
 
 import jakarta.jms.ConnectionFactory;
 import java.nio.file.Path;
+import org.apache.activemq.artemis.api.core.QueueConfiguration;
+import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.config.Configuration;
 import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
@@ -76,13 +78,20 @@ public final class EmbeddedBroker implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException("Cannot configure the in-VM acceptor", e);
         }
+        // One durable queue on each of the dead-letter and expiry addresses, made at start. (Auto-created
+        // per-queue dead-letter resources were found not to exist when a message was dead-lettered: Artemis then
+        // logged AMQ222148 and dropped the message.) A parked message keeps its origin in _AMQ_ORIG_QUEUE.
+        for (String parking : new String[] {DEAD_LETTER_ADDRESS, EXPIRY_ADDRESS}) {
+            config.addQueueConfiguration(QueueConfiguration.of(parking)
+                    .setAddress(parking)
+                    .setRoutingType(RoutingType.ANYCAST)
+                    .setDurable(true));
+        }
         config.addAddressSetting(
                 "#",
                 new AddressSettings()
                         .setDeadLetterAddress(SimpleString.of(DEAD_LETTER_ADDRESS))
                         .setExpiryAddress(SimpleString.of(EXPIRY_ADDRESS))
-                        .setAutoCreateDeadLetterResources(true)
-                        .setAutoCreateExpiryResources(true)
                         .setAutoCreateQueues(true)
                         .setAutoCreateAddresses(true)
                         // Keep auto-created durable queues (and their messages' routing) across idle periods.

@@ -31,6 +31,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import uk.safeguarding.interchange.GatewayRuntime;
+import uk.safeguarding.interchange.broker.EmbeddedBroker;
 import uk.safeguarding.interchange.canonical.CanonicalXml;
 import uk.safeguarding.interchange.canonical.EventCode;
 import uk.safeguarding.interchange.canonical.xml.InterchangeMessage;
@@ -300,6 +301,36 @@ class RoutingAndDeliveryIT {
                 .hasSize(Mailbox.LIST_LIMIT)
                 .startsWith("backlog-1", "backlog-2")
                 .doesNotContain("backlog-501");
+    }
+
+    @Test
+    @Order(10)
+    void aRoutingMessageThatKeepsFailingIsRolledBackRedeliveredAndFinallyDeadLettered() throws Exception {
+        String unknown = "no-such-message-" + UUID.randomUUID();
+        try (JMSContext context = gateway.jmsConnectionFactory().createContext(JMSContext.SESSION_TRANSACTED)) {
+            context.createProducer()
+                    .setDeliveryMode(DeliveryMode.PERSISTENT)
+                    .send(context.createQueue(RoutingQueue.ROUTING), unknown);
+            context.commit();
+        }
+
+        // Routing fails for it (nothing is stored under that id): each failure must roll the JMS session back, so the
+        // broker redelivers it until its attempts are used up and then parks it for an operator.
+        await().atMost(WAIT)
+                .until(() -> browse(EmbeddedBroker.DEAD_LETTER_ADDRESS).contains(unknown));
+        assertThat(browse(RoutingQueue.ROUTING)).doesNotContain(unknown);
+    }
+
+    private static List<String> browse(String queue) throws Exception {
+        List<String> bodies = new ArrayList<>();
+        try (JMSContext context = gateway.jmsConnectionFactory().createContext();
+                jakarta.jms.QueueBrowser browser = context.createBrowser(context.createQueue(queue))) {
+            var messages = browser.getEnumeration();
+            while (messages.hasMoreElements()) {
+                bodies.add(((jakarta.jms.Message) messages.nextElement()).getBody(String.class));
+            }
+        }
+        return bodies;
     }
 
     // ------------------------------------------------------------------ helpers
