@@ -127,6 +127,8 @@ public final class GatewayMain {
                               [--cacert root.pem] [--out target/conformance]: run the vendor conformance kit
                               (conformance-tests/) against a gateway; JUnit XML + Markdown summary in --out
                   dev-pki     regenerate the dev PKI into certs-dev/ (or the directory given); dev only
+                              --reissue NAME [dir]: replace only that certificate (gateway-signing or a dev
+                              organisation's) with a fresh key from the same issuing CA; the rest stays valid
                   verify-ledger --export F --checkpoint F [--checkpoint F ...] --key F [--origin O]
                               check a ledger export against signed checkpoints (exit 0 ok, 1 problems)
                   ledger-key  [--name N] --out BASE: new ledger signing key (BASE.key secret, BASE.vkey public)

@@ -200,7 +200,7 @@ public class StageBenchmarks {
         return m.encoding.decode(m.signed, FhirFormat.JSON);
     }
 
-    /** JCS payload, detached JWS (ES256) and the signer's chain with CRLs (PKIX). */
+    /** JCS payload, detached JWS (RS256: acme-safeguard is RSA-2048) and the signer's chain with CRLs (PKIX). */
     @Benchmark
     public ValidatedCertificate signatureVerify(Message m) {
         return m.verify();

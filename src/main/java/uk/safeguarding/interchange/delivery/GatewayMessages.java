@@ -1,7 +1,11 @@
 package uk.safeguarding.interchange.delivery;
 
+import java.io.ByteArrayInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -19,12 +23,14 @@ import uk.safeguarding.interchange.canonical.xml.RecipientRole;
 import uk.safeguarding.interchange.canonical.xml.Sender;
 import uk.safeguarding.interchange.canonical.xml.SignatureAlgorithm;
 import uk.safeguarding.interchange.canonical.xml.SignatureEvidence;
+import uk.safeguarding.interchange.trust.JwsAlgorithm;
 
 /**
  * Builds the canonical messages the gateway originates: derived messages (a minimised Operation Encompass
  * notification made from a police notification) and notices (delivery receipts, non-delivery reports).
  *
- * <p>Their signature evidence names the gateway's signing certificate; {@code signedDigest} is the SHA-256 of the
+ * <p>Their signature evidence names the gateway's signing certificate and the algorithm its key signs with (ES256 for
+ * EC P-256, RS256 for RSA: {@link JwsAlgorithm#forKey}); {@code signedDigest} is the SHA-256 of the
  * canonical document written with a digest of 32 zero bytes, so anyone holding the document can recompute it. (The
  * outbound bindings sign what they send; the evidence records what the gateway vouched for.) Thread-safe.
  */
@@ -34,13 +40,41 @@ public final class GatewayMessages {
 
     private final CanonicalXml canonical;
     private final byte[] signerCertificate;
+    /** Null when {@link #signerCertificate} is not a certificate: such an instance cannot {@link #seal}. */
+    private final SignatureAlgorithm algorithm;
+
     private final Clock clock;
 
-    /** @param signerCertificate DER of the gateway's message-signing certificate */
+    /**
+     * @param signerCertificate DER of the gateway's message-signing certificate; bytes that are not a certificate make
+     *     an instance that builds messages but refuses to {@link #seal} them
+     * @throws IllegalArgumentException when the certificate's key is neither EC P-256 nor RSA 2048+
+     */
     public GatewayMessages(CanonicalXml canonical, byte[] signerCertificate, Clock clock) {
         this.canonical = Objects.requireNonNull(canonical);
         this.signerCertificate = signerCertificate.clone();
+        this.algorithm = algorithmOf(signerCertificate);
         this.clock = Objects.requireNonNull(clock);
+    }
+
+    /** The evidence algorithm of {@link #seal}: follows the certificate's key type. */
+    public SignatureAlgorithm algorithm() {
+        if (algorithm == null) {
+            throw new IllegalStateException("The gateway signing certificate is not an X.509 certificate");
+        }
+        return algorithm;
+    }
+
+    private static SignatureAlgorithm algorithmOf(byte[] der) {
+        X509Certificate certificate;
+        try {
+            certificate = (X509Certificate)
+                    CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(der));
+        } catch (CertificateException e) {
+            return null;
+        }
+        return SignatureAlgorithm.fromValue(
+                JwsAlgorithm.forKey(certificate.getPublicKey()).name());
     }
 
     /**
@@ -113,7 +147,7 @@ public final class GatewayMessages {
         SignatureEvidence evidence = new SignatureEvidence();
         evidence.setSignerCertificate(signerCertificate);
         evidence.setSignerOrgId(GATEWAY_ID);
-        evidence.setAlgorithm(SignatureAlgorithm.RS_256);
+        evidence.setAlgorithm(algorithm());
         evidence.setSignedDigest(new byte[32]);
         evidence.setSigningTime(now());
         message.getEnvelope().setSignature(evidence);

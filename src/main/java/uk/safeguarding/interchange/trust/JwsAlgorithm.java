@@ -40,6 +40,23 @@ public enum JwsAlgorithm {
         return Arrays.stream(values()).filter(a -> a.name().equals(alg)).findFirst();
     }
 
+    /**
+     * The algorithm the interchange signs with for {@code key} (public or private): ES256 for an EC P-256 key, RS256
+     * for an RSA key of at least {@link #MIN_RSA_BITS} bits. PS256 is accepted from senders but never chosen.
+     *
+     * @throws IllegalArgumentException for any other key
+     */
+    public static JwsAlgorithm forKey(Key key) {
+        if (ES256.fitsKey(key)) {
+            return ES256;
+        }
+        if (RS256.fitsKey(key)) {
+            return RS256;
+        }
+        throw new IllegalArgumentException("A signing key must be EC P-256 or RSA of at least " + MIN_RSA_BITS
+                + " bits, not " + key.getAlgorithm());
+    }
+
     /** Whether this algorithm may be used with this (public or private) key. */
     public boolean fitsKey(Key key) {
         return switch (this) {

@@ -65,8 +65,7 @@ public record SigningKey(PrivateKey key, List<X509Certificate> chain, JwsAlgorit
             for (Certificate certificate : store.getCertificateChain(alias)) {
                 chain.add((X509Certificate) certificate);
             }
-            JwsAlgorithm alg = JwsAlgorithm.ES256.fitsKey(key) ? JwsAlgorithm.ES256 : JwsAlgorithm.RS256;
-            return new SigningKey(key, chain, alg);
+            return new SigningKey(key, chain, JwsAlgorithm.forKey(key));
         } catch (IOException | GeneralSecurityException | ClassCastException e) {
             throw new IllegalArgumentException(
                     "Cannot read the signing key store " + file + " (wrong password or not PKCS#12?): "

@@ -18,11 +18,10 @@ import uk.safeguarding.interchange.canonical.xml.InterchangeMessage;
 import uk.safeguarding.interchange.delivery.PushTransport;
 import uk.safeguarding.interchange.directory.OrganisationKind;
 import uk.safeguarding.interchange.trust.BundleSignature;
-import uk.safeguarding.interchange.trust.JwsAlgorithm;
 
 /**
  * {@code fhir-push}: POSTs the message as a FHIR message Bundle, signed by the gateway ({@code Bundle.signature},
- * detached JWS over the JCS form, RS256), to {@code <endpoint>/$process-message} over mutual TLS with the gateway's
+ * detached JWS over the JCS form; ES256 with an EC P-256 key, RS256 with RSA: {@link GatewayCredentials#alg}), to {@code <endpoint>/$process-message} over mutual TLS with the gateway's
  * client certificate. The directory's endpoint is the recipient's FHIR base URL. Thread-safe.
  */
 public final class FhirPush implements PushTransport {
@@ -54,7 +53,7 @@ public final class FhirPush implements PushTransport {
                     bundle,
                     credentials.key(),
                     credentials.chain(),
-                    JwsAlgorithm.RS256,
+                    credentials.alg(),
                     clock.instant().truncatedTo(ChronoUnit.SECONDS),
                     who);
             return JSON.writeValueAsBytes(bundle);

@@ -20,12 +20,14 @@ import javax.net.ssl.TrustManager;
 import uk.safeguarding.interchange.error.GatewayException;
 import uk.safeguarding.interchange.trust.CertificateValidator;
 import uk.safeguarding.interchange.trust.ChainCheckingTrustManager;
+import uk.safeguarding.interchange.trust.JwsAlgorithm;
 import uk.safeguarding.interchange.trust.ValidatedCertificate;
 
 /**
  * The gateway's outbound identity for push deliveries: the signing key and chain from a PKCS#12 file (the dev
  * {@code certs-dev/gateway-signing.p12}, EKU clientAuth and digitalSignature), used both to sign what is pushed and as
- * the TLS client certificate. {@link #tlsTo} makes a TLS context that accepts the recipient endpoint only when its
+ * the TLS client certificate. The key is EC P-256 (signatures ES256 / ECDSA-SHA256) or RSA of at least 2048 bits
+ * (RS256 / RSA-SHA256): {@link #alg} follows it. {@link #tlsTo} makes a TLS context that accepts the recipient endpoint only when its
  * certificate validates against the gateway's trust anchors and CRLs and names the recipient organisation (URI SAN):
  * the endpoint's identity is pinned to the organisation, not to a host name. Immutable; thread-safe.
  */
@@ -34,6 +36,7 @@ public final class GatewayCredentials {
     private final char[] password;
     private final PrivateKey key;
     private final List<X509Certificate> chain;
+    private final JwsAlgorithm alg;
     private final CertificateValidator validator;
 
     private GatewayCredentials(
@@ -46,10 +49,18 @@ public final class GatewayCredentials {
         this.password = password.clone();
         this.key = key;
         this.chain = List.copyOf(chain);
+        this.alg = JwsAlgorithm.forKey(key);
+        if (chain.isEmpty() || !alg.fitsKey(this.chain.get(0).getPublicKey())) {
+            throw new IllegalArgumentException("The gateway signing certificate does not match its " + alg + " key");
+        }
         this.validator = Objects.requireNonNull(validator);
     }
 
-    /** Loads the first key entry of {@code p12}. */
+    /**
+     * Loads the first key entry of {@code p12}.
+     *
+     * @throws IllegalArgumentException when it cannot be read or its key is neither EC P-256 nor RSA 2048+
+     */
     public static GatewayCredentials load(Path p12, char[] password, CertificateValidator validator) {
         try {
             KeyStore ks = KeyStore.getInstance("PKCS12");
@@ -75,6 +86,11 @@ public final class GatewayCredentials {
 
     public PrivateKey key() {
         return key;
+    }
+
+    /** The JWS algorithm of the key: ES256 for EC P-256, RS256 for RSA. */
+    public JwsAlgorithm alg() {
+        return alg;
     }
 
     /** The signing certificate first. */

@@ -31,13 +31,14 @@ import org.apache.wss4j.dom.handler.WSHandlerConstants;
 import uk.safeguarding.interchange.canonical.xml.InterchangeMessage;
 import uk.safeguarding.interchange.delivery.PushTransport;
 import uk.safeguarding.interchange.intake.soap.CanonicalToSoap;
+import uk.safeguarding.interchange.intake.soap.SoapSecurity;
 import uk.safeguarding.interchange.intake.soap.ws.DeliverMessage;
 
 /**
  * {@code soap-push}: calls the recipient's SOAP 1.2 endpoint with {@code <DeliverMessage
  * xmlns="urn:interchange:soap:v1"><message>…</message></DeliverMessage>} — the same {@code DeliveredMessage} a
  * mailbox recipient fetches ({@link CanonicalToSoap}) — signed with WS-Security by the gateway (X.509
- * BinarySecurityToken, RSA-SHA256 over Body and Timestamp, exclusive C14N, timestamp TTL 300 s) over mutual TLS with
+ * BinarySecurityToken, ECDSA-SHA256 or RSA-SHA256 by the key's type over Body and Timestamp, exclusive C14N, timestamp TTL 300 s) over mutual TLS with
  * the gateway's client certificate. Any non-fault response is a delivery; an HTTP 5xx, no connection or a timeout is
  * transient; a SOAP fault is permanent unless its code is {@code soap:Receiver} (the recipient's own trouble).
  * Thread-safe.
@@ -45,7 +46,6 @@ import uk.safeguarding.interchange.intake.soap.ws.DeliverMessage;
 public final class SoapPush implements PushTransport {
     public static final String NS = "urn:interchange:soap:v1";
     public static final QName DELIVER = new QName(NS, "DeliverMessage");
-    private static final String RSA_SHA256 = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256";
     private static final String SHA256 = "http://www.w3.org/2001/04/xmlenc#sha256";
     private static final String EXC_C14N = "http://www.w3.org/2001/10/xml-exc-c14n#";
     private static final String WSU_NS =
@@ -57,11 +57,13 @@ public final class SoapPush implements PushTransport {
     private final CanonicalToSoap toSoap = new CanonicalToSoap();
     private final JAXBContext jaxb;
     private final Merlin crypto;
+    private final String signatureMethod;
     private final String alias = "gateway";
 
     public SoapPush(GatewayCredentials credentials, java.time.Duration timeout) {
         this.credentials = Objects.requireNonNull(credentials);
         this.timeoutMillis = timeout.toMillis();
+        this.signatureMethod = SoapSecurity.signatureMethod(credentials.key());
         try {
             this.jaxb = JAXBContext.newInstance(DeliverMessage.class);
             KeyStore ks = KeyStore.getInstance("PKCS12");
@@ -77,6 +79,11 @@ public final class SoapPush implements PushTransport {
 
     /** The in-memory keystore's password: it never leaves this object. */
     private static final char[] PASSWORD = "in-memory".toCharArray();
+
+    /** The WS-Security signature method URI this transport signs with (follows the gateway key's type). */
+    public String signatureMethod() {
+        return signatureMethod;
+    }
 
     /** The unsigned request payload (the Body's child) for {@code recipientId}. */
     public byte[] payload(InterchangeMessage message, String recipientId) {
@@ -178,7 +185,7 @@ public final class SoapPush implements PushTransport {
             }
         });
         out.put(WSHandlerConstants.SIG_KEY_ID, "DirectReference");
-        out.put(WSHandlerConstants.SIG_ALGO, RSA_SHA256);
+        out.put(WSHandlerConstants.SIG_ALGO, signatureMethod);
         out.put(WSHandlerConstants.SIG_DIGEST_ALGO, SHA256);
         out.put(WSHandlerConstants.SIG_C14N_ALGO, EXC_C14N);
         out.put(WSHandlerConstants.TTL_TIMESTAMP, "300");

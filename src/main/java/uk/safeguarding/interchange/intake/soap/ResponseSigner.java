@@ -24,8 +24,8 @@ import uk.safeguarding.interchange.config.StartupException;
 
 /**
  * Signs the gateway's SOAP responses (and faults) with its signing key, in the profile it demands of requests:
- * X.509 BinarySecurityToken, a 5-minute {@code wsu:Timestamp}, exclusive C14N, SHA-256, RSA-SHA256 or ECDSA-SHA256
- * by key type, covering the Body, the Timestamp and every WS-Addressing header. The security header is not
+ * X.509 BinarySecurityToken, a 5-minute {@code wsu:Timestamp}, exclusive C14N, SHA-256, ECDSA-SHA256 (EC P-256) or
+ * RSA-SHA256 (RSA) by key type ({@link SoapSecurity#signatureMethod}), covering the Body, the Timestamp and every WS-Addressing header. The security header is not
  * {@code mustUnderstand}, so a client that does not verify it still reads the response. Thread-safe.
  */
 public final class ResponseSigner {
@@ -70,20 +70,23 @@ public final class ResponseSigner {
                 throw new StartupException("The SOAP signing key store " + file + " holds no key entry");
             }
             Certificate certificate = keyStore.getCertificate(chosen);
-            String keyAlgorithm = certificate.getPublicKey().getAlgorithm();
-            String method =
-                    switch (keyAlgorithm) {
-                        case "RSA" -> SoapSecurity.RSA_SHA256;
-                        case "EC" -> SoapSecurity.ECDSA_SHA256;
-                        default ->
-                            throw new StartupException("The SOAP signing key must be RSA or EC, not " + keyAlgorithm);
-                    };
+            String method;
+            try {
+                method = SoapSecurity.signatureMethod(certificate.getPublicKey());
+            } catch (IllegalArgumentException e) {
+                throw new StartupException("The SOAP signing key in " + file + " is not usable: " + e.getMessage());
+            }
             Merlin merlin = new Merlin();
             merlin.setKeyStore(keyStore);
             return new ResponseSigner(merlin, chosen, new String(password), method, clock);
         } catch (IOException | GeneralSecurityException e) {
             throw new StartupException("Cannot read the SOAP signing key store " + file + ": " + e.getMessage());
         }
+    }
+
+    /** The signature method URI this signer uses (follows the key type). */
+    public String signatureAlgorithm() {
+        return signatureAlgorithm;
     }
 
     /** Adds a signed {@code wsse:Security} header to {@code envelope} (a SOAP 1.2 envelope with a Header). */

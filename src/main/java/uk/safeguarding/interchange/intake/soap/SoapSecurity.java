@@ -1,6 +1,7 @@
 package uk.safeguarding.interchange.intake.soap;
 
 import java.security.GeneralSecurityException;
+import java.security.Key;
 import java.security.KeyStore;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -37,6 +38,7 @@ import uk.safeguarding.interchange.canonical.xml.SignatureAlgorithm;
 import uk.safeguarding.interchange.error.ErrorCode;
 import uk.safeguarding.interchange.error.GatewayException;
 import uk.safeguarding.interchange.trust.CertificateValidator;
+import uk.safeguarding.interchange.trust.JwsAlgorithm;
 import uk.safeguarding.interchange.trust.ValidatedCertificate;
 
 /**
@@ -57,6 +59,19 @@ public final class SoapSecurity {
     public static final String RSA_SHA256 = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256";
     public static final String ECDSA_SHA256 = "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256";
     public static final String SHA256 = "http://www.w3.org/2001/04/xmlenc#sha256";
+    /**
+     * The WS-Security signature method the interchange signs with for {@code key} (public or private): {@link
+     * #ECDSA_SHA256} for EC P-256, {@link #RSA_SHA256} for RSA of at least 2048 bits (as {@link JwsAlgorithm#forKey}).
+     *
+     * @throws IllegalArgumentException for any other key
+     */
+    public static String signatureMethod(Key key) {
+        return switch (JwsAlgorithm.forKey(key)) {
+            case ES256 -> ECDSA_SHA256;
+            case RS256, PS256 -> RSA_SHA256;
+        };
+    }
+
     /** The longest timestamp lifetime accepted (spec §6). */
     public static final Duration MAX_TTL = Duration.ofMinutes(5);
 

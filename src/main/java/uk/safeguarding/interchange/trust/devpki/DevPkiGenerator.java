@@ -121,6 +121,9 @@ public final class DevPkiGenerator {
             new DevOrganisation(
                     "dev-auditor", "urn:interchange:auditor:dev-auditor", "Interchange Audit (dev)", false));
 
+    /** File name of the gateway's message-signing certificate (EC P-256). */
+    public static final String GATEWAY_SIGNING = "gateway-signing";
+
     static final String GATEWAY_ID = "urn:interchange:gateway:national";
     static final String GATEWAY_NAME = "Safeguarding Interchange Gateway";
     static final String INTERCHANGE_NAME = "Safeguarding Interchange (dev)";
@@ -140,10 +143,24 @@ public final class DevPkiGenerator {
         }
     }
 
-    /** {@code ./gateway dev-pki [directory]}: regenerates certs-dev/ (or the given directory). */
+    /**
+     * {@code ./gateway dev-pki [directory]}: regenerates certs-dev/ (or the given directory); {@code ./gateway dev-pki
+     * --reissue NAME [directory]} replaces only that certificate ({@link #reissue}).
+     */
     public static void main(String[] args) {
+        DevPkiGenerator generator = new DevPkiGenerator(Clock.systemUTC(), new SecureRandom());
+        if (args.length > 0 && args[0].equals("--reissue")) {
+            if (args.length < 2) {
+                throw new IllegalArgumentException("--reissue needs a certificate name, e.g. " + GATEWAY_SIGNING);
+            }
+            Path directory = Path.of(args.length > 2 ? args[2] : "certs-dev");
+            generator.reissue(directory, args[1]);
+            System.out.println("Reissued " + args[1] + " in "
+                    + directory.toAbsolutePath().normalize() + " (dev only; PKCS#12 password " + PASSWORD + ")");
+            return;
+        }
         Path directory = Path.of(args.length > 0 ? args[0] : "certs-dev");
-        new DevPkiGenerator(Clock.systemUTC(), new SecureRandom()).generate(directory);
+        generator.generate(directory);
         System.out.println("Wrote the dev PKI to " + directory.toAbsolutePath().normalize()
                 + " (dev only; PKCS#12 password " + PASSWORD + ")");
     }
@@ -218,24 +235,9 @@ public final class DevPkiGenerator {
                 }));
         put(entities, "gateway-tls", tls, tlsKeys, issuing);
 
-        // The gateway also presents this certificate as a TLS client when it pushes to recipients.
-        KeyPair signingKeys = rsa();
-        X509Certificate signing = organisationCertificate(
-                issuingCa,
-                GATEWAY_NAME + " message signing",
-                GATEWAY_NAME,
-                GATEWAY_ID,
-                signingKeys,
-                eeStart,
-                eeEnd,
-                true);
-        put(entities, "gateway-signing", signing, signingKeys, issuing);
-
+        entities.put(GATEWAY_SIGNING, reissuable(GATEWAY_SIGNING, issuingCa, eeStart, eeEnd));
         for (DevOrganisation org : ORGANISATIONS) {
-            KeyPair keys = org.ecKey() ? ec() : rsa();
-            X509Certificate cert = organisationCertificate(
-                    issuingCa, org.name(), org.name(), org.organisationId(), keys, eeStart, eeEnd, true);
-            put(entities, org.fileName(), cert, keys, issuing);
+            entities.put(org.fileName(), reissuable(org.fileName(), issuingCa, eeStart, eeEnd));
         }
 
         KeyPair expiredKeys = rsa();
@@ -306,6 +308,70 @@ public final class DevPkiGenerator {
         X509CRL rootCrl = crl(root, rootKeys.getPrivate(), eeStart, eeEnd, List.of());
         X509CRL issuingCrl = crl(issuing, issuingKeys.getPrivate(), eeStart, eeEnd, List.of(revoked.getSerialNumber()));
         return new DevPki(Map.copyOf(entities), rootCrl, issuingCrl);
+    }
+
+    /**
+     * A fresh key and certificate for {@code name}, the gateway's signing certificate or a dev organisation's, issued
+     * by {@code issuingCa}.
+     */
+    private Issued reissuable(String name, Issued issuingCa, Instant notBefore, Instant notAfter)
+            throws GeneralSecurityException, OperatorCreationException, IOException {
+        X509Certificate issuer = issuingCa.certificate();
+        if (name.equals(GATEWAY_SIGNING)) {
+            // EC P-256: the gateway signs every reply and several notices per message, and a P-256 signature costs a
+            // fraction of an RSA-2048 one. It is also the TLS client certificate of push deliveries.
+            KeyPair keys = ec();
+            X509Certificate cert = organisationCertificate(
+                    issuingCa,
+                    GATEWAY_NAME + " message signing",
+                    GATEWAY_NAME,
+                    GATEWAY_ID,
+                    keys,
+                    notBefore,
+                    notAfter,
+                    true);
+            return new Issued(name, cert, keys.getPrivate(), List.of(cert, issuer));
+        }
+        DevOrganisation org = ORGANISATIONS.stream()
+                .filter(o -> o.fileName().equals(name))
+                .findFirst()
+                .orElseThrow(() -> new IllegalArgumentException(
+                        "Only " + GATEWAY_SIGNING + " and the dev organisations can be reissued, not " + name));
+        KeyPair keys = org.ecKey() ? ec() : rsa();
+        X509Certificate cert = organisationCertificate(
+                issuingCa, org.name(), org.name(), org.organisationId(), keys, notBefore, notAfter, true);
+        return new Issued(name, cert, keys.getPrivate(), List.of(cert, issuer));
+    }
+
+    /**
+     * Replaces one certificate of the dev PKI in {@code directory} ({@link #GATEWAY_SIGNING} or a dev organisation's)
+     * with a fresh key and certificate of the type this generator makes for it, issued by the issuing CA whose key is
+     * in the directory and valid over the same period as the certificate it replaces, so the rest of the PKI (and every
+     * test vector signed with it) stays as it is. Writes NAME.crt.pem, .key.pem, .chain.pem and .p12 only.
+     *
+     * @throws IllegalArgumentException when {@code name} cannot be reissued
+     */
+    public Issued reissue(Path directory, String name) {
+        try {
+            X509Certificate issuing = Pem.readCertificate(directory.resolve("issuing-ca.crt.pem"));
+            Issued issuingCa = new Issued(
+                    "issuing-ca",
+                    issuing,
+                    Pem.readPrivateKey(directory.resolve("issuing-ca.key.pem")),
+                    Pem.readCertificates(directory.resolve("issuing-ca.chain.pem")));
+            X509Certificate previous = Pem.readCertificate(directory.resolve(name + ".crt.pem"));
+            Issued issued = reissuable(
+                    name,
+                    issuingCa,
+                    previous.getNotBefore().toInstant(),
+                    previous.getNotAfter().toInstant());
+            writeEntity(issued, directory);
+            return issued;
+        } catch (GeneralSecurityException | OperatorCreationException | PKCSException e) {
+            throw new IllegalStateException("Reissuing " + name + " failed", e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write " + name + " to " + directory, e);
+        }
     }
 
     private static void put(
@@ -441,23 +507,28 @@ public final class DevPkiGenerator {
             throws IOException, GeneralSecurityException, OperatorCreationException, PKCSException {
         Files.createDirectories(directory);
         for (Issued issued : pki.entities().values()) {
-            String name = issued.name();
-            writeText(directory.resolve(name + ".crt.pem"), Pem.encode(issued.certificate()));
-            writeText(directory.resolve(name + ".key.pem"), Pem.encode(issued.key()));
-            if (issued.chain().size() > 1) {
-                writeText(
-                        directory.resolve(name + ".chain.pem"),
-                        Pem.encode(issued.chain().toArray()));
-            }
-            if (!isCa(issued.certificate())) {
-                Files.write(directory.resolve(name + ".p12"), keyStore(issued));
-            }
+            writeEntity(issued, directory);
         }
         writeText(directory.resolve("root-ca.crl.pem"), Pem.encode(pki.rootCrl()));
         writeText(directory.resolve("issuing-ca.crl.pem"), Pem.encode(pki.issuingCrl()));
         Files.write(
                 directory.resolve("truststore.p12"),
                 trustStore(pki.get("root-ca").certificate()));
+    }
+
+    private void writeEntity(Issued issued, Path directory)
+            throws IOException, GeneralSecurityException, OperatorCreationException, PKCSException {
+        String name = issued.name();
+        writeText(directory.resolve(name + ".crt.pem"), Pem.encode(issued.certificate()));
+        writeText(directory.resolve(name + ".key.pem"), Pem.encode(issued.key()));
+        if (issued.chain().size() > 1) {
+            writeText(
+                    directory.resolve(name + ".chain.pem"),
+                    Pem.encode(issued.chain().toArray()));
+        }
+        if (!isCa(issued.certificate())) {
+            Files.write(directory.resolve(name + ".p12"), keyStore(issued));
+        }
     }
 
     private static boolean isCa(X509Certificate certificate) {

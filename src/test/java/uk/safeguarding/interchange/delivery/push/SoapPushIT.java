@@ -17,18 +17,26 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import uk.safeguarding.interchange.canonical.CanonicalXml;
 import uk.safeguarding.interchange.canonical.xml.InterchangeMessage;
+import uk.safeguarding.interchange.canonical.xml.SignatureAlgorithm;
 import uk.safeguarding.interchange.delivery.PushTransport.Outcome;
 import uk.safeguarding.interchange.delivery.PushTransport.Result;
+import uk.safeguarding.interchange.intake.soap.ReplayCache;
+import uk.safeguarding.interchange.intake.soap.SoapSecurity;
+import uk.safeguarding.interchange.intake.soap.SoapXml;
+import uk.safeguarding.interchange.intake.soap.VerifiedEnvelope;
 import uk.safeguarding.interchange.server.ClientCertificateFilter;
 import uk.safeguarding.interchange.server.ErrorResponses;
 import uk.safeguarding.interchange.server.HttpsServer;
 import uk.safeguarding.interchange.server.ServletMount;
 import uk.safeguarding.interchange.server.TlsContexts;
 import uk.safeguarding.interchange.testsupport.DevCerts;
+import uk.safeguarding.interchange.testsupport.RsaGatewayKey;
 import uk.safeguarding.interchange.trust.CertificateValidator;
 import uk.safeguarding.interchange.trust.CrlStore;
+import uk.safeguarding.interchange.trust.Pem;
 import uk.safeguarding.interchange.trust.TrustAnchors;
 
 /**
@@ -42,6 +50,7 @@ class SoapPushIT {
     private static final String LA_850 = "urn:interchange:la:850";
 
     private final AtomicInteger calls = new AtomicInteger();
+    private volatile byte[] lastRequest;
     private HttpsServer server;
 
     @AfterEach
@@ -84,6 +93,42 @@ class SoapPushIT {
         assertThat(calls).hasValue(1);
     }
 
+    @Test
+    void theDevEcKeySignsTheDeliveryEcdsaSha256() throws Exception {
+        server = endpoint("la-850", "Sender");
+
+        push(LA_850, DevCerts.p12("gateway-signing"));
+
+        VerifiedEnvelope verified = verifiedRequest();
+        assertThat(verified.algorithm()).isEqualTo(SignatureAlgorithm.ECDSA_SHA_256);
+        assertThat(verified.signer().organisationId()).isEqualTo("urn:interchange:gateway:national");
+        assertThat(verified.operation().getLocalName()).isEqualTo("DeliverMessage");
+    }
+
+    @Test
+    void anRsaGatewayKeySignsTheDeliveryRsaSha256(@TempDir Path dir) throws Exception {
+        server = endpoint("la-850", "Sender");
+
+        push(LA_850, RsaGatewayKey.p12(dir));
+
+        VerifiedEnvelope verified = verifiedRequest();
+        assertThat(verified.algorithm()).isEqualTo(SignatureAlgorithm.RSA_SHA_256);
+        assertThat(verified.signer().organisationId()).isEqualTo("urn:interchange:gateway:national");
+    }
+
+    /** The last request the endpoint received, through the gateway's own WS-Security checks. */
+    private VerifiedEnvelope verifiedRequest() throws Exception {
+        assertThat(lastRequest).isNotNull();
+        Clock clock = Clock.systemUTC();
+        return new SoapSecurity(
+                        validator(),
+                        Pem.readCertificates(DevCerts.DIR.resolve("issuing-ca.crt.pem")),
+                        new ReplayCache(clock, 10),
+                        clock,
+                        Duration.ofSeconds(60))
+                .verify(SoapXml.parse(lastRequest));
+    }
+
     @org.junit.jupiter.params.ParameterizedTest
     @org.junit.jupiter.params.provider.ValueSource(
             strings = {
@@ -119,10 +164,13 @@ class SoapPushIT {
     }
 
     private Result push(String recipientId) throws Exception {
+        return push(recipientId, DevCerts.p12("gateway-signing"));
+    }
+
+    private Result push(String recipientId, Path gatewayKey) throws Exception {
         CertificateValidator validator = validator();
         SoapPush push = new SoapPush(
-                GatewayCredentials.load(DevCerts.p12("gateway-signing"), DevCerts.PASSWORD.toCharArray(), validator),
-                Duration.ofSeconds(5));
+                GatewayCredentials.load(gatewayKey, DevCerts.PASSWORD.toCharArray(), validator), Duration.ofSeconds(5));
         InterchangeMessage message = new CanonicalXml()
                 .unmarshal(Files.readAllBytes(Path.of("schemas/examples/canonical/01-safeguarding-referral.xml")));
         return push.push(URI.create("https://localhost:" + server.port() + "/soap/deliver"), message, recipientId);
@@ -141,7 +189,7 @@ class SoapPushIT {
         HttpServlet servlet = new HttpServlet() {
             @Override
             protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-                req.getInputStream().readAllBytes();
+                lastRequest = req.getInputStream().readAllBytes();
                 calls.incrementAndGet();
                 resp.setStatus(500);
                 resp.setContentType("application/soap+xml; charset=UTF-8");

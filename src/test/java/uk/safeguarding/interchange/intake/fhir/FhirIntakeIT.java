@@ -51,6 +51,7 @@ import uk.safeguarding.interchange.testsupport.DevCerts;
 import uk.safeguarding.interchange.testsupport.TestGateway;
 import uk.safeguarding.interchange.trust.BundleSignature;
 import uk.safeguarding.interchange.trust.DetachedJwsVerifier;
+import uk.safeguarding.interchange.trust.JwsAlgorithm;
 import uk.safeguarding.interchange.trust.OrganisationIds;
 import uk.safeguarding.interchange.trust.SigningKey;
 import uk.safeguarding.interchange.trust.StrictJson;
@@ -597,6 +598,7 @@ class FhirIntakeIT {
         VerifiedSignature verified =
                 new DetachedJwsVerifier().verify(signature.compactJws(), signature.signingPayload());
         assertThat(OrganisationIds.fromCertificate(verified.signer())).contains(FhirReplies.GATEWAY_ID);
+        assertThat(verified.alg()).as("the dev gateway key is EC P-256").isEqualTo(JwsAlgorithm.ES256);
     }
 
     private static ObjectNode withDestination(ObjectNode bundle, String endpoint) {

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.w3c.dom.Document;
 import uk.safeguarding.interchange.GatewayRuntime;
+import uk.safeguarding.interchange.canonical.xml.SignatureAlgorithm;
 import uk.safeguarding.interchange.intake.soap.ws.GatewayFault;
 import uk.safeguarding.interchange.intake.soap.ws.InterchangePortType;
 import uk.safeguarding.interchange.intake.soap.ws.InterchangeService;
@@ -78,6 +79,7 @@ class SoapSubmitIT {
         // The reply passes the same WS-Security checks the gateway applies to requests, signed by the gateway.
         VerifiedEnvelope verified = SoapSecurityTest.security().verify(SoapXml.parse(response.body()));
         assertThat(verified.signer().organisationId()).isEqualTo("urn:interchange:gateway:national");
+        assertThat(verified.algorithm()).isEqualTo(SignatureAlgorithm.ECDSA_SHA_256);
         assertThat(verified.operation().getLocalName()).isEqualTo("SubmitMessageResponse");
 
         // A resend (new signature, same MessageID and Body) gets the original acknowledgement; nothing new is queued.

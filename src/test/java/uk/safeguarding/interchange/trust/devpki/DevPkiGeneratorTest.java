@@ -147,6 +147,54 @@ class DevPkiGeneratorTest {
         X509Certificate signing = Pem.readCertificate(dir.resolve("gateway-signing.crt.pem"));
         assertThat(OrganisationIds.fromCertificate(signing)).contains("urn:interchange:gateway:national");
         assertThat(signing.getKeyUsage()[KEY_USAGE_DIGITAL_SIGNATURE]).isTrue();
+        assertThat(signing.getExtendedKeyUsage()).contains(CLIENT_AUTH);
+        assertThat(signing.getPublicKey()).isInstanceOf(ECPublicKey.class);
+        assertThat(((ECPublicKey) signing.getPublicKey()).getParams().getOrder().bitLength())
+                .as("P-256")
+                .isEqualTo(256);
+        assertThat(tls.getPublicKey()).isInstanceOf(RSAPublicKey.class);
+        assertThat(Pem.readCertificate(COMMITTED.resolve("gateway-signing.crt.pem"))
+                        .getPublicKey())
+                .as("committed")
+                .isInstanceOf(ECPublicKey.class);
+    }
+
+    @Test
+    void reissueReplacesOnlyThatCertificateFromTheSameIssuerAndPeriod(@TempDir Path copy) throws Exception {
+        try (var files = Files.list(dir)) {
+            for (Path file : files.toList()) {
+                Files.copy(file, copy.resolve(file.getFileName()));
+            }
+        }
+        X509Certificate before = Pem.readCertificate(copy.resolve("gateway-signing.crt.pem"));
+        byte[] schoolBefore = Files.readAllBytes(copy.resolve("school-100001.p12"));
+
+        new DevPkiGenerator(Clock.fixed(NOW.plus(Duration.ofDays(3)), ZoneOffset.UTC), new SecureRandom())
+                .reissue(copy, "gateway-signing");
+
+        X509Certificate after = Pem.readCertificate(copy.resolve("gateway-signing.crt.pem"));
+        assertThat(after.getSerialNumber()).isNotEqualTo(before.getSerialNumber());
+        assertThat(after.getPublicKey()).isNotEqualTo(before.getPublicKey()).isInstanceOf(ECPublicKey.class);
+        assertThat(after.getNotBefore()).isEqualTo(before.getNotBefore());
+        assertThat(after.getNotAfter()).isEqualTo(before.getNotAfter());
+        assertThat(after.getSubjectX500Principal()).isEqualTo(before.getSubjectX500Principal());
+        assertThat(OrganisationIds.fromCertificate(after)).contains("urn:interchange:gateway:national");
+        assertThat(validate(copy, "gateway-signing", NOW)).isNull();
+        assertThat(Files.readAllBytes(copy.resolve("school-100001.p12"))).isEqualTo(schoolBefore);
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(copy.resolve("gateway-signing.p12"))) {
+            store.load(in, DevPkiGenerator.PASSWORD.toCharArray());
+        }
+        PrivateKey key = (PrivateKey) store.getKey("gateway-signing", DevPkiGenerator.PASSWORD.toCharArray());
+        assertThat(key.getEncoded())
+                .isEqualTo(Pem.readPrivateKey(copy.resolve("gateway-signing.key.pem"))
+                        .getEncoded());
+        assertThat(signAndVerify(key, after)).isTrue();
+        assertThat(signAndVerify(key, before)).isFalse();
+
+        assertThatThrownBy(() -> new DevPkiGenerator(Clock.systemUTC(), new SecureRandom()).reissue(copy, "revoked"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("revoked");
     }
 
     @Test
