@@ -1,7 +1,7 @@
 // Load from a client we did not write: autocannon (npm) posts distinct pre-signed referrals from
 // `./gateway bench corpus` over mutual TLS, at a fixed overall rate (latencies corrected for coordinated omission by
 // autocannon) or flat out. Meanwhile, and until every accepted message has been taken, the recipients (LA 850 and the
-// MASH) list and acknowledge their mailboxes, so the run also shows that every accepted message was delivered once.
+// MASH) list, fetch and acknowledge their mailboxes, so the run also shows that every accepted message was delivered once.
 // Usage: ./gateway bench autocannon [--url https://127.0.0.1:8443] [--corpus target/bench/corpus.ndjson]
 //          [--connections 16] [--rate 200 | --max] [--duration 60] [--drain 120] [--out target/bench/autocannon.json]
 import autocannon from 'autocannon';
@@ -60,6 +60,9 @@ async function drain(recipient) {
       const entry = seen.get(id) ?? { first: now, acks: 0, listedAfterAck: 0 };
       if (entry.acks > 0) entry.listedAfterAck++;
       seen.set(id, entry);
+      // Take it as a recipient system would: fetch the document, then acknowledge.
+      const fetched = await call(agent, 'GET', `/api/v1/mailbox/${id}`).catch(() => ({ status: 0 }));
+      if (fetched.status !== 200 || !fetched.body) return;
       const ack = await call(agent, 'POST', `/api/v1/mailbox/${id}/ack`).catch(() => ({ status: 0 }));
       if (ack.status === 200) entry.acks++;
     }));

@@ -45,7 +45,7 @@ import uk.safeguarding.interchange.trust.SigningKey;
  * each), then submitted to {@code $process-message} by {@code clients} mutual-TLS HTTP/1.1 clients, each reusing its
  * connection. At a fixed rate the send times are scheduled up front (open model) and acceptance latency runs from the
  * intended send time, so a slow gateway cannot hide its queueing (no coordinated omission); {@code --max} sends flat
- * out and measures service time. Meanwhile each recipient takes deliveries from its mailbox (list, then acknowledge)
+ * out and measures service time. Meanwhile each recipient takes deliveries from its mailbox (list, fetch, acknowledge)
  * and the generator checks that every accepted message reached every recipient exactly once.
  */
 public final class LoadGenerator {
@@ -322,8 +322,21 @@ public final class LoadGenerator {
         return ids;
     }
 
+    /** Takes one delivery as a recipient system would: fetches the document, then acknowledges it. */
     private boolean acknowledge(String recipient, HttpClient client, String trackingId)
             throws IOException, InterruptedException {
+        HttpResponse<byte[]> document = client.send(
+                HttpRequest.newBuilder(URI.create(config.url() + "/api/v1/mailbox/" + trackingId))
+                        .timeout(Duration.ofSeconds(60))
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        if (document.statusCode() != 200 || document.body().length == 0) {
+            failures.computeIfAbsent(
+                            "fetch HTTP " + document.statusCode() + " (" + recipient + ")", k -> new LongAdder())
+                    .increment();
+            return false;
+        }
         HttpResponse<Void> response = client.send(
                 HttpRequest.newBuilder(URI.create(config.url() + "/api/v1/mailbox/" + trackingId + "/ack"))
                         .timeout(Duration.ofSeconds(60))
