@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,6 +57,7 @@ public final class Acceptance {
     private final RoutingQueue routingQueue;
     private final Clock clock;
     private final PayloadStore payloads;
+    private final Consumer<Submission> onCommitted;
     private final ConcurrentLinkedQueue<Waiting> queue = new ConcurrentLinkedQueue<>();
     private final ReentrantLock writer = new ReentrantLock();
 
@@ -92,6 +94,22 @@ public final class Acceptance {
             RoutingQueue routingQueue,
             Clock clock,
             PayloadStore payloads) {
+        this(dataSource, ledger, routingQueue, clock, payloads, submission -> {});
+    }
+
+    /**
+     * @param onCommitted told of every new acceptance (not a duplicate) once its database transaction committed and
+     *     before its tracking id goes to the routing queue (the hand-off of the bound document to routing); must be
+     *     quick and thread-safe; what it throws is logged and ignored
+     */
+    public Acceptance(
+            DataSource dataSource,
+            LedgerAppender ledger,
+            RoutingQueue routingQueue,
+            Clock clock,
+            PayloadStore payloads,
+            Consumer<Submission> onCommitted) {
+        this.onCommitted = Objects.requireNonNull(onCommitted);
         this.payloads = Objects.requireNonNull(payloads);
         this.dataSource = Objects.requireNonNull(dataSource);
         this.ledger = Objects.requireNonNull(ledger);
@@ -221,6 +239,7 @@ public final class Acceptance {
         for (Waiting w : group) {
             if (w.stored != null && !w.stored.duplicate()) {
                 fresh.add(w.stored.trackingId());
+                committed(w.submission);
             }
         }
         if (!fresh.isEmpty()) {
@@ -257,6 +276,14 @@ public final class Acceptance {
             if (w.failure == null && w.stored != null) {
                 w.accepted = w.stored;
             }
+        }
+    }
+
+    private void committed(Submission submission) {
+        try {
+            onCommitted.accept(submission);
+        } catch (RuntimeException e) {
+            log.warn("The acceptance hook failed; routing will read the stored document", e);
         }
     }
 
