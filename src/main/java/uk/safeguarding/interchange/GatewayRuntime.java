@@ -155,6 +155,8 @@ public final class GatewayRuntime implements AutoCloseable {
     public static final String DIRECTORY = "directory";
     /** Camel registry name of the {@link Router} (load an accepted message, commit its routing). */
     public static final String ROUTER = "router";
+    /** Camel registry name of the {@link AcceptedDocuments} hand-off from intake to routing. */
+    public static final String ACCEPTED_DOCUMENTS = "acceptedDocuments";
     /** Camel registry name of the {@link RoutingQueueConsumer} (routes/routing.yaml). */
     public static final String ROUTING_QUEUE_CONSUMER = "routingQueueConsumer";
     /** Camel registry name of the {@link RoutingRules}. */
@@ -484,6 +486,7 @@ public final class GatewayRuntime implements AutoCloseable {
                 acceptedDocuments,
                 clock);
         main.bind(ROUTER, router);
+        main.bind(ACCEPTED_DOCUMENTS, acceptedDocuments);
         routingQueueConsumer = new RoutingQueueConsumer(
                 broker.connectionFactory(),
                 new RoutingBatch(router),

@@ -9,6 +9,7 @@ import jakarta.jms.Message;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
@@ -47,6 +48,9 @@ public final class RoutingQueueConsumer implements AutoCloseable {
     private JMSConsumer consumer;
     /** How many more messages to route one per session after a failed batch. */
     private int alone;
+
+    private final AtomicLong batches = new AtomicLong();
+    private final AtomicLong received = new AtomicLong();
 
     /**
      * @param maxBatch the most messages routed (and committed) together
@@ -94,6 +98,8 @@ public final class RoutingQueueConsumer implements AutoCloseable {
                     next = trackingIds.size() < max ? consumer.receiveNoWait() : null) {
                 trackingIds.add(body(next));
             }
+            batches.incrementAndGet();
+            received.addAndGet(trackingIds.size());
             UnaryOperator<RoutingPlan> chain = plan -> rules.requestBody(RULES, plan, RoutingPlan.class);
             RoutingBatch.Result result = batch.route(trackingIds, chain);
             if (result.complete()) {
@@ -155,6 +161,16 @@ public final class RoutingQueueConsumer implements AutoCloseable {
                 // Nothing left to release.
             }
         }
+    }
+
+    /** How many batches were received since start (with {@link #received()}: the mean batch size). */
+    public long batches() {
+        return batches.get();
+    }
+
+    /** How many routing messages were received since start, redeliveries included. */
+    public long received() {
+        return received.get();
     }
 
     @Override
