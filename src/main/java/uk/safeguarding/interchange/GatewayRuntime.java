@@ -36,6 +36,7 @@ import uk.safeguarding.interchange.broker.DeliveryConsumers;
 import uk.safeguarding.interchange.broker.EmbeddedBroker;
 import uk.safeguarding.interchange.broker.JmsDeliveryQueue;
 import uk.safeguarding.interchange.broker.JmsRoutingQueue;
+import uk.safeguarding.interchange.broker.RoutingQueueConsumer;
 import uk.safeguarding.interchange.canonical.CanonicalXml;
 import uk.safeguarding.interchange.config.GatewaySettings;
 import uk.safeguarding.interchange.config.StartupException;
@@ -84,10 +85,12 @@ import uk.safeguarding.interchange.ledger.LedgerAppender;
 import uk.safeguarding.interchange.ledger.LedgerCheckpoints;
 import uk.safeguarding.interchange.ledger.checkpoint.CheckpointSigner;
 import uk.safeguarding.interchange.ledger.checkpoint.NoteSigningKey;
+import uk.safeguarding.interchange.routing.AcceptedDocuments;
 import uk.safeguarding.interchange.routing.JdbcMessageHistory;
 import uk.safeguarding.interchange.routing.PostcodeLookup;
 import uk.safeguarding.interchange.routing.PostcodeTables;
 import uk.safeguarding.interchange.routing.Router;
+import uk.safeguarding.interchange.routing.RoutingBatch;
 import uk.safeguarding.interchange.routing.RoutingRules;
 import uk.safeguarding.interchange.server.AuthenticatedRequestProcessor;
 import uk.safeguarding.interchange.server.CallerIdentity;
@@ -152,6 +155,10 @@ public final class GatewayRuntime implements AutoCloseable {
     public static final String DIRECTORY = "directory";
     /** Camel registry name of the {@link Router} (load an accepted message, commit its routing). */
     public static final String ROUTER = "router";
+    /** Camel registry name of the {@link AcceptedDocuments} hand-off from intake to routing. */
+    public static final String ACCEPTED_DOCUMENTS = "acceptedDocuments";
+    /** Camel registry name of the {@link RoutingQueueConsumer} (routes/routing.yaml). */
+    public static final String ROUTING_QUEUE_CONSUMER = "routingQueueConsumer";
     /** Camel registry name of the {@link RoutingRules}. */
     public static final String ROUTING_RULES = "routingRules";
     /** Camel registry name of the {@link Mailbox} (mailbox delivery mode). */
@@ -183,6 +190,9 @@ public final class GatewayRuntime implements AutoCloseable {
     private HttpsServer https;
     private FhirContext fhirContext;
     private DeliveryConsumers deliveryConsumers;
+    private RoutingQueueConsumer routingQueueConsumer;
+    /** Intake hands accepted documents to routing through it (decision 0006). */
+    private AcceptedDocuments acceptedDocuments;
     // Built with routing and delivery; the SOAP mailbox operations use the same ones as the REST API.
     private Mailbox mailbox;
     private MessageStatusService messageStatus;
@@ -333,7 +343,14 @@ public final class GatewayRuntime implements AutoCloseable {
         PayloadStore payloads = payloadStore();
         main.bind(PAYLOAD_STORE, payloads);
         main.bind(PAYLOAD_ERASURE, new PayloadErasure(database.dataSource(), ledger, clock));
-        Acceptance acceptance = new Acceptance(database.dataSource(), ledger, routingQueue, clock, payloads);
+        acceptedDocuments = new AcceptedDocuments((int) longProperty("gateway.routing.handoff.max", 2000));
+        AcceptedDocuments handOff = acceptedDocuments;
+        Acceptance acceptance =
+                new Acceptance(database.dataSource(), ledger, routingQueue, clock, payloads, submission -> {
+                    if (submission.document() != null) {
+                        handOff.put(submission.trackingId(), submission.document());
+                    }
+                });
         rejections = new Rejections(database.dataSource(), ledger);
         main.bind(ACCEPTANCE, acceptance);
         main.bind(REJECTIONS, rejections);
@@ -393,6 +410,7 @@ public final class GatewayRuntime implements AutoCloseable {
             throw new IllegalStateException("Camel failed to start (see the log above)");
         }
         deliveryConsumers.attach(main.getCamelContext());
+        routingQueueConsumer.attach(main.getCamelContext());
         log.info(
                 "Camel started with {} routes",
                 main.getCamelContext().getRoutes().size());
@@ -460,9 +478,25 @@ public final class GatewayRuntime implements AutoCloseable {
         messageStatus = new MessageStatusService(ds, directory::current, deliveries, mailbox);
         deliveryConsumers = new DeliveryConsumers(directory::current);
         main.bind("directoryReloader", new DirectoryReloader(directory));
-        main.bind(
-                ROUTER,
-                new Router(ds, directory::current, canonical, deliveries, relay, gatewayMessages, ledger, clock));
+        Router router = new Router(
+                ds,
+                directory::current,
+                canonical,
+                deliveries,
+                relay,
+                gatewayMessages,
+                ledger,
+                acceptedDocuments,
+                clock);
+        main.bind(ROUTER, router);
+        main.bind(ACCEPTED_DOCUMENTS, acceptedDocuments);
+        routingQueueConsumer = new RoutingQueueConsumer(
+                broker.connectionFactory(),
+                new RoutingBatch(router),
+                (int) longProperty("gateway.routing.batch.max", 50),
+                500);
+        started.push(routingQueueConsumer);
+        main.bind(ROUTING_QUEUE_CONSUMER, routingQueueConsumer);
         main.bind(ROUTING_RULES, new RoutingRules(postcodes, new JdbcMessageHistory(ds)));
         main.bind("deliveryRelay", relay);
         main.bind(MAILBOX, mailbox);

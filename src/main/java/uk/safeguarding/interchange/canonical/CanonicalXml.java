@@ -10,6 +10,7 @@ import jakarta.xml.bind.UnmarshallerHandler;
 import jakarta.xml.bind.ValidationEvent;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.regex.Pattern;
 import javax.xml.validation.Schema;
 import uk.safeguarding.interchange.canonical.xml.Content;
 import uk.safeguarding.interchange.canonical.xml.EventCode;
@@ -32,6 +33,9 @@ public final class CanonicalXml {
     public static final String SCHEMA_RESOURCE = "/schemas/canonical/interchange-canonical.xsd";
 
     private static final ObjectFactory OBJECTS = new ObjectFactory();
+    /** The schema's {@code OrgId} pattern (interchange-canonical.xsd); CanonicalXmlTest keeps the two in step. */
+    private static final Pattern ORG_ID = Pattern.compile(
+            "urn:interchange:(school|la|mash|police|health|system|auditor|gateway):[A-Za-z0-9][A-Za-z0-9\\-]{0,62}");
 
     private final JAXBContext context;
     private final Schema schema;
@@ -93,11 +97,32 @@ public final class CanonicalXml {
      * @throws GatewayException SCHEMA_XSD when the message is incomplete or inconsistent
      */
     public byte[] marshal(InterchangeMessage message) {
+        return marshal(message, true);
+    }
+
+    /**
+     * Writes a canonical document as {@link #marshal} does but without validating it against the schema. Only for a
+     * document that was validated as a whole (read with {@link #unmarshal} or written with {@link #marshal}) and then
+     * changed only in ways the caller checked itself (the router adds envelope recipients, each checked with
+     * {@link #isOrgId}): validating our own unchanged object graph again costs as much as writing it.
+     */
+    public byte[] marshalValidatedDocument(InterchangeMessage message) {
+        return marshal(message, false);
+    }
+
+    /** Whether {@code value} is an organisation id the schema accepts (its {@code OrgId} type). */
+    public static boolean isOrgId(String value) {
+        return value != null && ORG_ID.matcher(value).matches();
+    }
+
+    private byte[] marshal(InterchangeMessage message, boolean validate) {
         checkEventMatchesContent(message);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
             Marshaller marshaller = context.createMarshaller();
-            marshaller.setSchema(schema);
+            if (validate) {
+                marshaller.setSchema(schema);
+            }
             marshaller.setEventHandler(event -> event.getSeverity() == ValidationEvent.WARNING);
             marshaller.setProperty(Marshaller.JAXB_ENCODING, StandardCharsets.UTF_8.name());
             marshaller.setProperty(Marshaller.JAXB_FORMATTED_OUTPUT, Boolean.TRUE);

@@ -8,9 +8,11 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,8 +53,9 @@ public final class Acceptance {
     private final RoutingQueue routingQueue;
     private final Clock clock;
     private final PayloadStore payloads;
-    /** After-commit items: the tracking ids of new acceptances, to publish to the routing queue. */
-    private final GroupCommit<String> group;
+    private final Consumer<Submission> onCommitted;
+    /** After-commit items: the new acceptances, to publish to the routing queue. */
+    private final GroupCommit<Submission> group;
 
     /**
      * @param payloads encrypts the stored canonical document and acknowledgement with the message's own key
@@ -63,6 +66,22 @@ public final class Acceptance {
             RoutingQueue routingQueue,
             Clock clock,
             PayloadStore payloads) {
+        this(dataSource, ledger, routingQueue, clock, payloads, submission -> {});
+    }
+
+    /**
+     * @param onCommitted told of every new acceptance (not a duplicate) once its database transaction committed and
+     *     before its tracking id goes to the routing queue (the hand-off of the bound document to routing); must be
+     *     quick and thread-safe; what it throws is logged and ignored
+     */
+    public Acceptance(
+            DataSource dataSource,
+            LedgerAppender ledger,
+            RoutingQueue routingQueue,
+            Clock clock,
+            PayloadStore payloads,
+            Consumer<Submission> onCommitted) {
+        this.onCommitted = Objects.requireNonNull(onCommitted);
         this.payloads = Objects.requireNonNull(payloads);
         this.dataSource = Objects.requireNonNull(dataSource);
         this.ledger = Objects.requireNonNull(ledger);
@@ -88,7 +107,7 @@ public final class Acceptance {
             return group.execute((connection, fresh) -> {
                 Accepted accepted = storeIn(connection, submission, renderer, now, acknowledgement);
                 if (!accepted.duplicate()) {
-                    fresh.add(accepted.trackingId());
+                    fresh.add(submission);
                 }
                 return accepted;
             });
@@ -109,7 +128,16 @@ public final class Acceptance {
      * Publishes a group's new acceptances in one broker transaction and marks their outbox rows; until this returns
      * none of them is answered, so "acknowledged implies on the routing queue" holds for every member.
      */
-    private void publish(List<String> fresh) {
+    private void publish(List<Submission> committed) {
+        List<String> fresh = new ArrayList<>(committed.size());
+        for (Submission submission : committed) {
+            fresh.add(submission.trackingId());
+            try {
+                onCommitted.accept(submission);
+            } catch (RuntimeException e) {
+                log.warn("The acceptance hook failed; routing will read the stored document", e);
+            }
+        }
         try {
             routingQueue.publishAll(fresh);
         } catch (RuntimeException e) {

@@ -2,6 +2,7 @@ package uk.safeguarding.interchange.intake;
 
 import java.util.Objects;
 import uk.safeguarding.interchange.canonical.EventCode;
+import uk.safeguarding.interchange.canonical.xml.InterchangeMessage;
 
 /**
  * A verified, validated and translated message that a binding hands to {@link Acceptance}. Carries no raw
@@ -15,6 +16,9 @@ import uk.safeguarding.interchange.canonical.EventCode;
  * @param submittedBy the authenticated system that submitted it (TLS client org id)
  * @param binding {@code fhir} or {@code soap}
  * @param canonicalXml the canonical document, already validated against the canonical XSD
+ * @param document the bound document {@code canonicalXml} was marshalled from, or null; when present it is handed to
+ *     routing once the acceptance commits (so routing need not parse the stored bytes again), so the binding must not
+ *     change it after building the submission
  */
 public record Submission(
         String trackingId,
@@ -24,7 +28,8 @@ public record Submission(
         EventCode event,
         String submittedBy,
         String binding,
-        byte[] canonicalXml) {
+        byte[] canonicalXml,
+        InterchangeMessage document) {
     public Submission {
         Objects.requireNonNull(trackingId);
         Objects.requireNonNull(senderId);
@@ -34,5 +39,18 @@ public record Submission(
         Objects.requireNonNull(submittedBy);
         Objects.requireNonNull(binding);
         Objects.requireNonNull(canonicalXml);
+    }
+
+    /** A submission without its bound document: routing reads the stored bytes. */
+    public Submission(
+            String trackingId,
+            String senderId,
+            String senderMessageId,
+            String contentSha256,
+            EventCode event,
+            String submittedBy,
+            String binding,
+            byte[] canonicalXml) {
+        this(trackingId, senderId, senderMessageId, contentSha256, event, submittedBy, binding, canonicalXml, null);
     }
 }

@@ -11,6 +11,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
@@ -28,6 +29,8 @@ import uk.safeguarding.interchange.delivery.DeliveryRelay;
 import uk.safeguarding.interchange.delivery.DeliveryState;
 import uk.safeguarding.interchange.delivery.GatewayMessages;
 import uk.safeguarding.interchange.directory.Directory;
+import uk.safeguarding.interchange.error.ErrorCode;
+import uk.safeguarding.interchange.error.GatewayException;
 import uk.safeguarding.interchange.ledger.LedgerAppender;
 import uk.safeguarding.interchange.ledger.NewLedgerEntry;
 import uk.safeguarding.interchange.store.PayloadStore;
@@ -37,6 +40,10 @@ import uk.safeguarding.interchange.store.PayloadStore;
  * transaction: a {@code ROUTED} delivery and ledger entry per recipient, derived messages, re-routes, the states a
  * follow-up changes (outcome, withdrawal), or — when routing failed — a {@code ROUTING_FAILED} ledger entry and a
  * {@code non-delivery-report} to the sender. After commit the deliveries are put on the recipients' queues.
+ *
+ * <p>{@link #load} takes the document intake handed over ({@link AcceptedDocuments}) and reads, decrypts and parses
+ * the stored one only when it is not held (after a restart, an eviction, a redelivery). {@link #commitAll} commits
+ * several plans in one transaction and publishes all their deliveries at once (decision 0006).
  *
  * <p>Exactly once: the message row is locked and marked routed in the same transaction, so a redelivered routing
  * message (or a second gateway instance) commits nothing new; publishing is idempotent by the broker's duplicate
@@ -52,6 +59,7 @@ public final class Router {
     private final DeliveryRelay relay;
     private final GatewayMessages gatewayMessages;
     private final LedgerAppender ledger;
+    private final AcceptedDocuments accepted;
     private final Clock clock;
 
     public Router(
@@ -62,6 +70,7 @@ public final class Router {
             DeliveryRelay relay,
             GatewayMessages gatewayMessages,
             LedgerAppender ledger,
+            AcceptedDocuments accepted,
             Clock clock) {
         this.dataSource = Objects.requireNonNull(dataSource);
         this.directory = Objects.requireNonNull(directory);
@@ -70,52 +79,111 @@ public final class Router {
         this.relay = Objects.requireNonNull(relay);
         this.gatewayMessages = Objects.requireNonNull(gatewayMessages);
         this.ledger = Objects.requireNonNull(ledger);
+        this.accepted = Objects.requireNonNull(accepted);
         this.clock = Objects.requireNonNull(clock);
     }
 
     /**
-     * The accepted message with this tracking id, as a fresh plan against the current directory.
+     * The accepted message with this tracking id, as a fresh plan against the current directory: the document intake
+     * handed over if it is still held, else the stored one (decrypted, parsed and validated).
      *
      * @throws IllegalStateException when no such message is stored (the routing message is then redelivered and
      *     finally dead-lettered for an operator)
      */
     public RoutingPlan load(String trackingId) throws SQLException {
+        String id = trackingId.strip();
+        Optional<InterchangeMessage> handedOver = accepted.take(id);
+        if (handedOver.isPresent()) {
+            return RoutingPlan.start(id, handedOver.get(), directory.get());
+        }
         try (Connection connection = dataSource.getConnection()) {
             byte[] document = deliveries
                     .payloads()
-                    .read(connection, trackingId.strip(), PayloadStore.CANONICAL_XML)
+                    .read(connection, id, PayloadStore.CANONICAL_XML)
                     .orElseThrow(() -> new IllegalStateException(
                             "No stored (or no longer readable) message has tracking id " + trackingId));
             InterchangeMessage message = canonical.unmarshal(document);
-            return RoutingPlan.start(trackingId.strip(), message, directory.get());
+            return RoutingPlan.start(id, message, directory.get());
         }
     }
 
     /** Commits the plan (see the type's documentation); returns how many deliveries it queued. */
     public int commit(RoutingPlan plan) throws SQLException {
         List<DeliveryRelay.Pending> toQueue = new ArrayList<>();
+        commitTogether(List.of(plan), toQueue);
+        relay.publish(toQueue);
+        return toQueue.size();
+    }
+
+    /**
+     * Commits the plans in this order in one transaction and then publishes all their deliveries in one broker
+     * transaction. When that transaction fails, each plan is committed in a transaction of its own, so one bad plan
+     * cannot fail the others. A plan whose message was already routed commits nothing.
+     *
+     * @return the tracking ids of the plans that could not be committed (their routing messages must be redelivered),
+     *     in order; empty when all committed
+     */
+    public List<String> commitAll(List<RoutingPlan> plans) {
+        if (plans.isEmpty()) {
+            return List.of();
+        }
+        List<DeliveryRelay.Pending> toQueue = new ArrayList<>();
+        List<String> failed = new ArrayList<>();
+        try {
+            commitTogether(plans, toQueue);
+        } catch (SQLException | RuntimeException e) {
+            if (plans.size() == 1) {
+                log.warn(
+                        "Routing {} failed; it will be redelivered: {}",
+                        plans.get(0).trackingId(),
+                        e.toString());
+                return List.of(plans.get(0).trackingId());
+            }
+            log.warn(
+                    "Committing {} routing plans together failed; committing each alone: {}",
+                    plans.size(),
+                    e.toString());
+            toQueue.clear();
+            for (RoutingPlan plan : plans) {
+                List<DeliveryRelay.Pending> own = new ArrayList<>();
+                try {
+                    commitTogether(List.of(plan), own);
+                    toQueue.addAll(own);
+                } catch (SQLException | RuntimeException alone) {
+                    log.warn("Routing {} failed; it will be redelivered: {}", plan.trackingId(), alone.toString());
+                    failed.add(plan.trackingId());
+                }
+            }
+        }
+        relay.publish(toQueue);
+        return failed;
+    }
+
+    /** Commits the plans in one transaction, adding their deliveries to {@code toQueue}, or throws having done none. */
+    private void commitTogether(List<RoutingPlan> plans, List<DeliveryRelay.Pending> toQueue) throws SQLException {
+        List<DeliveryRelay.Pending> made = new ArrayList<>();
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
-                if (!lockUnrouted(connection, plan.trackingId())) {
-                    connection.rollback();
-                    log.info("Message {} was already routed; nothing to do", plan.trackingId());
-                    return 0;
+                for (RoutingPlan plan : plans) {
+                    if (!lockUnrouted(connection, plan.trackingId())) {
+                        log.info("Message {} was already routed; nothing to do", plan.trackingId());
+                        continue;
+                    }
+                    if (plan.failed()) {
+                        recordFailure(connection, plan, made);
+                    } else {
+                        recordRoutes(connection, plan, made);
+                    }
+                    markRouted(connection, plan);
                 }
-                if (plan.failed()) {
-                    recordFailure(connection, plan, toQueue);
-                } else {
-                    recordRoutes(connection, plan, toQueue);
-                }
-                markRouted(connection, plan);
                 connection.commit();
             } catch (SQLException | RuntimeException e) {
                 connection.rollback();
                 throw e;
             }
         }
-        relay.publish(toQueue);
-        return toQueue.size();
+        toQueue.addAll(made);
     }
 
     private void recordRoutes(Connection connection, RoutingPlan plan, List<DeliveryRelay.Pending> toQueue)
@@ -125,6 +193,11 @@ public final class Router {
         InterchangeMessage message = plan.message();
         message.getEnvelope().getRecipient().clear();
         for (PlannedRecipient r : plan.recipients()) {
+            if (!CanonicalXml.isOrgId(r.orgId())) {
+                // The document is written without schema validation below: this is the one part routing changed.
+                throw new GatewayException(
+                        ErrorCode.SCHEMA_XSD, "The recipient id " + r.orgId() + " is not a canonical organisation id.");
+            }
             message.getEnvelope()
                     .getRecipient()
                     .add(GatewayMessages.recipient(r.orgId(), r.copy() ? RecipientRole.COPY : RecipientRole.PRIMARY));
@@ -135,7 +208,8 @@ public final class Router {
                     .payloads()
                     .key(connection, plan.trackingId())
                     .orElseThrow(() -> new IllegalStateException("The message's payload key was erased"));
-            update.setBytes(1, key.encrypt(PayloadStore.CANONICAL_XML, canonical.marshal(message)));
+            // Validated as a whole when intake wrote it (or routing read it); only the recipients above are new.
+            update.setBytes(1, key.encrypt(PayloadStore.CANONICAL_XML, canonical.marshalValidatedDocument(message)));
             update.setString(2, plan.trackingId());
             update.executeUpdate();
         }

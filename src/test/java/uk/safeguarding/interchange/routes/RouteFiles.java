@@ -167,9 +167,21 @@ final class RouteFiles {
         MessageStatusService status = new MessageStatusService(ds, directory::current, deliveries, mailbox);
         beans.put(GatewayRuntime.DIRECTORY, directory);
         beans.put("directoryReloader", new DirectoryReloader(directory));
+        Router router = new Router(
+                ds,
+                directory::current,
+                new CanonicalXml(),
+                deliveries,
+                relay,
+                messages,
+                ledger,
+                new uk.safeguarding.interchange.routing.AcceptedDocuments(10),
+                clock);
+        beans.put(GatewayRuntime.ROUTER, router);
         beans.put(
-                GatewayRuntime.ROUTER,
-                new Router(ds, directory::current, new CanonicalXml(), deliveries, relay, messages, ledger, clock));
+                GatewayRuntime.ROUTING_QUEUE_CONSUMER,
+                new uk.safeguarding.interchange.broker.RoutingQueueConsumer(
+                        cf, new uk.safeguarding.interchange.routing.RoutingBatch(router), 10, 100));
         beans.put(
                 GatewayRuntime.ROUTING_RULES,
                 new RoutingRules(

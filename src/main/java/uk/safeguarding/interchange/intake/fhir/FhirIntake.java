@@ -190,7 +190,8 @@ public final class FhirIntake {
                 message.event(),
                 parsed.raw().clientOrgId(),
                 BINDING,
-                xml);
+                xml,
+                canonical);
         return new TranslatedMessage(submission, headerId(parsed), parsed.raw().format());
     }
 

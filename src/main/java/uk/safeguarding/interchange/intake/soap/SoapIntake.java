@@ -272,7 +272,8 @@ public final class SoapIntake {
                         verified.algorithm(),
                         verified.signedInfoSha256(),
                         verified.signingTime()));
-        byte[] canonical = canonicalXml.marshal(translator.translate(body, envelopeFacts));
+        InterchangeMessage document = translator.translate(body, envelopeFacts);
+        byte[] canonical = canonicalXml.marshal(document);
         Submission submission = new Submission(
                 trackingId,
                 sender,
@@ -281,7 +282,8 @@ public final class SoapIntake {
                 event,
                 client.orgId(),
                 BINDING,
-                canonical);
+                canonical,
+                document);
         sandboxFaults.raise(facts.sandboxFault);
         Accepted accepted = acceptance.accept(submission, (id, at) -> marshal(submitResponse(id, messageId, at)));
         byte[] acknowledgement = BINDING.equals(accepted.binding())
