@@ -30,6 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import uk.safeguarding.interchange.GatewayRuntime;
+import uk.safeguarding.interchange.broker.EmbeddedBroker;
 import uk.safeguarding.interchange.broker.RoutingQueueConsumer;
 import uk.safeguarding.interchange.canonical.CanonicalXml;
 import uk.safeguarding.interchange.canonical.EventCode;
@@ -53,7 +54,7 @@ class RoutingBatchIT {
     private static final String ACME = "urn:interchange:system:acme-safeguard";
     private static final String LA_850 = "urn:interchange:la:850";
     private static final String MASH_850 = "urn:interchange:mash:850";
-    private static final String DEAD_LETTERS = "DLQ::DLQ." + RoutingQueue.ROUTING;
+    private static final String DEAD_LETTERS = EmbeddedBroker.DEAD_LETTER_ADDRESS;
 
     @TempDir
     static Path tmp;
