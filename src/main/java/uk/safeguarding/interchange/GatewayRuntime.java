@@ -103,6 +103,7 @@ import uk.safeguarding.interchange.server.ServletMount;
 import uk.safeguarding.interchange.server.TlsContexts;
 import uk.safeguarding.interchange.sla.SlaPolicy;
 import uk.safeguarding.interchange.store.Database;
+import uk.safeguarding.interchange.store.GroupCommit;
 import uk.safeguarding.interchange.store.MasterKey;
 import uk.safeguarding.interchange.store.PayloadErasure;
 import uk.safeguarding.interchange.store.PayloadStore;
@@ -157,6 +158,9 @@ public final class GatewayRuntime implements AutoCloseable {
     public static final String ROUTER = "router";
     /** Camel registry name of the {@link AcceptedDocuments} hand-off from intake to routing. */
     public static final String ACCEPTED_DOCUMENTS = "acceptedDocuments";
+    /** The most units of work (acceptances, mailbox stores, acknowledgements) committed together. */
+    private static final int GROUP_COMMIT_MAX = 64;
+
     /** Camel registry name of the {@link RoutingQueueConsumer} (routes/routing.yaml). */
     public static final String ROUTING_QUEUE_CONSUMER = "routingQueueConsumer";
     /** Camel registry name of the {@link RoutingRules}. */
@@ -191,6 +195,8 @@ public final class GatewayRuntime implements AutoCloseable {
     private FhirContext fhirContext;
     private DeliveryConsumers deliveryConsumers;
     private RoutingQueueConsumer routingQueueConsumer;
+    /** One group commit for acceptance and the mailbox, so their writes share commits (decision 0007). */
+    private GroupCommit groupCommit;
     /** Intake hands accepted documents to routing through it (decision 0006). */
     private AcceptedDocuments acceptedDocuments;
     // Built with routing and delivery; the SOAP mailbox operations use the same ones as the REST API.
@@ -343,10 +349,11 @@ public final class GatewayRuntime implements AutoCloseable {
         PayloadStore payloads = payloadStore();
         main.bind(PAYLOAD_STORE, payloads);
         main.bind(PAYLOAD_ERASURE, new PayloadErasure(database.dataSource(), ledger, clock));
+        groupCommit = new GroupCommit(database.dataSource(), GROUP_COMMIT_MAX);
         acceptedDocuments = new AcceptedDocuments((int) longProperty("gateway.routing.handoff.max", 2000));
         AcceptedDocuments handOff = acceptedDocuments;
-        Acceptance acceptance =
-                new Acceptance(database.dataSource(), ledger, routingQueue, clock, payloads, submission -> {
+        Acceptance acceptance = new Acceptance(
+                database.dataSource(), groupCommit, ledger, routingQueue, clock, payloads, submission -> {
                     if (submission.document() != null) {
                         handOff.put(submission.trackingId(), submission.document());
                     }
@@ -474,7 +481,7 @@ public final class GatewayRuntime implements AutoCloseable {
                 clock,
                 Duration.ofSeconds(Long.parseLong(p.getProperty("gateway.delivery.relay.grace.seconds", "30"))));
         GatewayMessages gatewayMessages = new GatewayMessages(canonical, gatewayCertificate, clock);
-        mailbox = new Mailbox(ds, directory::current, deliveries, relay, gatewayMessages, ledger, clock);
+        mailbox = new Mailbox(ds, groupCommit, directory::current, deliveries, relay, gatewayMessages, ledger, clock);
         messageStatus = new MessageStatusService(ds, directory::current, deliveries, mailbox);
         deliveryConsumers = new DeliveryConsumers(directory::current);
         main.bind("directoryReloader", new DirectoryReloader(directory));

@@ -46,8 +46,6 @@ public final class Mailbox {
     private static final Logger log = LoggerFactory.getLogger(Mailbox.class);
     /** The most messages one listing returns. */
     public static final int LIST_LIMIT = 500;
-    /** The most stores and acknowledgements committed together. */
-    private static final int MAX_GROUP = 32;
 
     private final DataSource dataSource;
     private final Supplier<Directory> directory;
@@ -56,10 +54,14 @@ public final class Mailbox {
     private final LedgerAppender ledger;
     private final Clock clock;
     /** Stores and acknowledgements commit in groups; the receipts they make are published together afterwards. */
-    private final GroupCommit<DeliveryRelay.Pending> group;
+    private final GroupCommit group;
 
+    private final GroupCommit.Step<DeliveryRelay.Pending> publishReceipts;
+
+    /** @param group the group commit shared with the gateway's other writers */
     public Mailbox(
             DataSource dataSource,
+            GroupCommit group,
             Supplier<Directory> directory,
             Deliveries deliveries,
             DeliveryRelay relay,
@@ -72,7 +74,8 @@ public final class Mailbox {
         this.gatewayMessages = Objects.requireNonNull(gatewayMessages);
         this.ledger = Objects.requireNonNull(ledger);
         this.clock = Objects.requireNonNull(clock);
-        this.group = new GroupCommit<>(dataSource, MAX_GROUP, Objects.requireNonNull(relay)::publish);
+        this.group = Objects.requireNonNull(group);
+        this.publishReceipts = Objects.requireNonNull(relay)::publish;
     }
 
     /** The result of an acknowledgement: the delivery's state afterwards and the receipt sent, if any. */
@@ -239,7 +242,7 @@ public final class Mailbox {
             String recipient,
             String trackingId,
             Optional<Receipt> receipt,
-            List<DeliveryRelay.Pending> toQueue)
+            GroupCommit.After after)
             throws SQLException {
         try (PreparedStatement lock = connection.prepareStatement(
                 "SELECT acknowledged_at FROM mailbox WHERE tracking_id = ? AND recipient_id = ? FOR UPDATE")) {
@@ -282,7 +285,7 @@ public final class Mailbox {
                 r.sealed(),
                 r.senderId(),
                 null);
-        toQueue.add(new DeliveryRelay.Pending(r.trackingId(), r.senderId()));
+        after.add(publishReceipts, new DeliveryRelay.Pending(r.trackingId(), r.senderId()));
         return new Acknowledged(trackingId, recipient, state, Optional.of(r.trackingId()));
     }
 

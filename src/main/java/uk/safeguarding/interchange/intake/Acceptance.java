@@ -54,8 +54,9 @@ public final class Acceptance {
     private final Clock clock;
     private final PayloadStore payloads;
     private final Consumer<Submission> onCommitted;
-    /** After-commit items: the new acceptances, to publish to the routing queue. */
-    private final GroupCommit<Submission> group;
+    private final GroupCommit group;
+    /** After a group's commit: its new acceptances go to the routing queue. */
+    private final GroupCommit.Step<Submission> publish = this::publish;
 
     /**
      * @param payloads encrypts the stored canonical document and acknowledgement with the message's own key
@@ -66,28 +67,30 @@ public final class Acceptance {
             RoutingQueue routingQueue,
             Clock clock,
             PayloadStore payloads) {
-        this(dataSource, ledger, routingQueue, clock, payloads, submission -> {});
+        this(dataSource, new GroupCommit(dataSource, MAX_GROUP), ledger, routingQueue, clock, payloads, s -> {});
     }
 
     /**
+     * @param group the group commit shared with the gateway's other writers
      * @param onCommitted told of every new acceptance (not a duplicate) once its database transaction committed and
      *     before its tracking id goes to the routing queue (the hand-off of the bound document to routing); must be
      *     quick and thread-safe; what it throws is logged and ignored
      */
     public Acceptance(
             DataSource dataSource,
+            GroupCommit group,
             LedgerAppender ledger,
             RoutingQueue routingQueue,
             Clock clock,
             PayloadStore payloads,
             Consumer<Submission> onCommitted) {
+        this.group = Objects.requireNonNull(group);
         this.onCommitted = Objects.requireNonNull(onCommitted);
         this.payloads = Objects.requireNonNull(payloads);
         this.dataSource = Objects.requireNonNull(dataSource);
         this.ledger = Objects.requireNonNull(ledger);
         this.routingQueue = Objects.requireNonNull(routingQueue);
         this.clock = Objects.requireNonNull(clock);
-        this.group = new GroupCommit<>(dataSource, MAX_GROUP, this::publish);
     }
 
     /**
@@ -104,10 +107,10 @@ public final class Acceptance {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         byte[] acknowledgement = renderer.render(submission.trackingId(), now);
         try {
-            return group.execute((connection, fresh) -> {
+            return group.execute((connection, after) -> {
                 Accepted accepted = storeIn(connection, submission, renderer, now, acknowledgement);
                 if (!accepted.duplicate()) {
-                    fresh.add(submission);
+                    after.add(publish, submission);
                 }
                 return accepted;
             });

@@ -4,7 +4,9 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.ReentrantLock;
@@ -12,50 +14,60 @@ import javax.sql.DataSource;
 
 /**
  * Group commit: the units of work of concurrent callers run one after another in a single database transaction, so
- * one commit (the expensive, durable part) serves them all. Each unit runs inside a savepoint: a unit that throws is
- * undone alone and its caller gets the exception, while the rest of the group commits. After the commit, the items
- * the units asked for (e.g. deliveries to put on queues) are handed to the after-commit step in one call, and only
- * then are the callers answered. When the commit itself fails, every caller of the group gets that failure and
+ * one commit (the expensive, durable part: with H2 every commit rewrites the changed pages) serves them all. One
+ * instance is shared by every writer that can wait for it (acceptance, mailbox stores and acknowledgements), so their
+ * units share commits too. Each unit runs inside a savepoint: a unit that throws is undone alone and its caller gets
+ * the exception, while the rest of the group commits. After the commit, what the units asked for is done step by
+ * step ({@link Step}, e.g. publishing to a queue), each step once with the items of every unit that asked for it, and
+ * only then are the callers answered. When the commit itself fails, every caller of the group gets that failure and
  * nothing of the group is stored.
  *
  * <p>Callers queue their unit and take the lock; whoever holds it runs everything queued (up to the group limit),
  * so a lone caller is a group of one and an idle system adds no delay. Units run in queue order and see the
  * uncommitted writes of earlier units of their group. A unit must do all its writes on the connection it is given:
  * writing through another connection could wait for a lock that its own group holds. Thread-safe.
- *
- * @param <A> what a unit asks the after-commit step to do
  */
-public final class GroupCommit<A> {
-    /** A unit of work: runs on the group's connection, adds what must happen after the commit to {@code after}. */
+public final class GroupCommit {
+    /** A unit of work: runs on the group's connection, asks {@code after} for what must happen after the commit. */
     @FunctionalInterface
-    public interface Unit<T, A> {
-        T run(Connection connection, List<A> after) throws SQLException;
+    public interface Unit<T> {
+        T run(Connection connection, After after) throws SQLException;
     }
 
     /**
-     * Runs once per committed group with the items of every unit that succeeded. When it throws, the callers whose
-     * units added items get that exception (their database work is committed; the step must be safe to redo).
+     * Something to do after a commit, once per group with the items of every unit that succeeded and asked for it.
+     * When it throws, the callers whose units added items to it get that exception (their database work is
+     * committed; the step must be safe to redo). Steps are told apart by identity: keep one instance per purpose.
      */
     @FunctionalInterface
-    public interface AfterCommit<A> {
+    public interface Step<A> {
         void run(List<A> items);
+    }
+
+    /** What one unit asks to be done after the commit. */
+    public static final class After {
+        private final Map<Step<?>, List<Object>> items = new LinkedHashMap<>();
+
+        public <A> void add(Step<A> step, A item) {
+            items.computeIfAbsent(Objects.requireNonNull(step), s -> new ArrayList<>())
+                    .add(Objects.requireNonNull(item));
+        }
     }
 
     private final DataSource dataSource;
     private final int maxGroup;
-    private final AfterCommit<A> afterCommit;
-    private final ConcurrentLinkedQueue<Waiting<?, A>> queue = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Waiting<?>> queue = new ConcurrentLinkedQueue<>();
     private final ReentrantLock lock = new ReentrantLock();
 
     /** A caller's unit and, once its group is settled, its result or failure; written and read under the lock. */
-    private static final class Waiting<T, A> {
-        final Unit<T, A> unit;
-        final List<A> after = new ArrayList<>();
+    private static final class Waiting<T> {
+        final Unit<T> unit;
+        After after = new After();
         T result;
         Throwable failure;
         boolean done;
 
-        Waiting(Unit<T, A> unit) {
+        Waiting(Unit<T> unit) {
             this.unit = unit;
         }
 
@@ -64,23 +76,22 @@ public final class GroupCommit<A> {
         }
     }
 
-    public GroupCommit(DataSource dataSource, int maxGroup, AfterCommit<A> afterCommit) {
+    public GroupCommit(DataSource dataSource, int maxGroup) {
         if (maxGroup < 1) {
             throw new IllegalArgumentException("maxGroup must be at least 1");
         }
         this.dataSource = Objects.requireNonNull(dataSource);
         this.maxGroup = maxGroup;
-        this.afterCommit = Objects.requireNonNull(afterCommit);
     }
 
     /**
      * Runs {@code unit} in a group transaction; returns its result once the group is committed and the after-commit
-     * step has run.
+     * steps it asked for have run.
      *
      * @throws SQLException the unit's, or the group's commit failure
      */
-    public <T> T execute(Unit<T, A> unit) throws SQLException {
-        Waiting<T, A> mine = new Waiting<>(Objects.requireNonNull(unit));
+    public <T> T execute(Unit<T> unit) throws SQLException {
+        Waiting<T> mine = new Waiting<>(Objects.requireNonNull(unit));
         queue.add(mine);
         lock.lock();
         try {
@@ -107,8 +118,8 @@ public final class GroupCommit<A> {
 
     /** Takes the next group from the queue and settles every member. Runs under the lock. */
     private void runGroup() {
-        List<Waiting<?, A>> group = new ArrayList<>();
-        for (Waiting<?, A> w = queue.poll(); w != null; w = group.size() < maxGroup ? queue.poll() : null) {
+        List<Waiting<?>> group = new ArrayList<>();
+        for (Waiting<?> w = queue.poll(); w != null; w = group.size() < maxGroup ? queue.poll() : null) {
             group.add(w);
         }
         if (group.isEmpty()) {
@@ -116,43 +127,47 @@ public final class GroupCommit<A> {
         }
         try {
             commit(group);
-            List<A> items = new ArrayList<>();
-            for (Waiting<?, A> w : group) {
+            Map<Step<?>, List<Object>> steps = new LinkedHashMap<>();
+            for (Waiting<?> w : group) {
                 if (w.failure == null) {
-                    items.addAll(w.after);
+                    w.after.items.forEach((step, items) ->
+                            steps.computeIfAbsent(step, s -> new ArrayList<>()).addAll(items));
                 }
             }
-            if (!items.isEmpty()) {
-                try {
-                    afterCommit.run(items);
-                } catch (RuntimeException e) {
-                    for (Waiting<?, A> w : group) {
-                        if (w.failure == null && !w.after.isEmpty()) {
-                            w.failure = e;
-                        }
-                    }
-                }
-            }
+            steps.forEach((step, items) -> runStep(step, items, group));
         } catch (Throwable e) {
             // Every member must end settled, or its caller would wait for a group that no longer exists.
-            for (Waiting<?, A> w : group) {
+            for (Waiting<?> w : group) {
                 if (w.failure == null) {
                     w.failure = e;
                 }
             }
         } finally {
-            for (Waiting<?, A> w : group) {
+            for (Waiting<?> w : group) {
                 w.done = true;
             }
         }
     }
 
+    @SuppressWarnings("unchecked")
+    private static void runStep(Step<?> step, List<Object> items, List<Waiting<?>> group) {
+        try {
+            ((Step<Object>) step).run(items);
+        } catch (RuntimeException e) {
+            for (Waiting<?> w : group) {
+                if (w.failure == null && w.after.items.containsKey(step)) {
+                    w.failure = e;
+                }
+            }
+        }
+    }
+
     /** Runs every member in its own savepoint and commits; on a commit failure every member has failed. */
-    private void commit(List<Waiting<?, A>> group) throws SQLException {
+    private void commit(List<Waiting<?>> group) throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
-                for (Waiting<?, A> w : group) {
+                for (Waiting<?> w : group) {
                     Savepoint savepoint = connection.setSavepoint();
                     try {
                         w.run(connection);
@@ -160,13 +175,13 @@ public final class GroupCommit<A> {
                     } catch (SQLException | RuntimeException e) {
                         connection.rollback(savepoint);
                         w.failure = e;
-                        w.after.clear();
+                        w.after = new After();
                     }
                 }
                 connection.commit();
             } catch (SQLException | RuntimeException | Error e) {
                 connection.rollback();
-                for (Waiting<?, A> w : group) {
+                for (Waiting<?> w : group) {
                     w.failure = e;
                 }
                 throw e;

@@ -60,6 +60,7 @@ import uk.safeguarding.interchange.routing.Router;
 import uk.safeguarding.interchange.routing.RoutingRules;
 import uk.safeguarding.interchange.server.AuthenticatedRequestProcessor;
 import uk.safeguarding.interchange.server.CallerIdentity;
+import uk.safeguarding.interchange.store.GroupCommit;
 import uk.safeguarding.interchange.store.MasterKey;
 import uk.safeguarding.interchange.store.PayloadErasure;
 import uk.safeguarding.interchange.store.PayloadStore;
@@ -163,7 +164,8 @@ final class RouteFiles {
         DeliveryRelay relay =
                 new DeliveryRelay(ds, deliveries, new JmsDeliveryQueue(cf), clock, java.time.Duration.ofSeconds(30));
         GatewayMessages messages = new GatewayMessages(new CanonicalXml(), new byte[] {1}, clock);
-        Mailbox mailbox = new Mailbox(ds, directory::current, deliveries, relay, messages, ledger, clock);
+        Mailbox mailbox =
+                new Mailbox(ds, new GroupCommit(ds, 8), directory::current, deliveries, relay, messages, ledger, clock);
         MessageStatusService status = new MessageStatusService(ds, directory::current, deliveries, mailbox);
         beans.put(GatewayRuntime.DIRECTORY, directory);
         beans.put("directoryReloader", new DirectoryReloader(directory));

@@ -51,14 +51,15 @@ class GroupCommitTest {
 
     @Test
     void aLoneUnitCommitsAndItsItemsArePublishedAfterTheCommit() throws Exception {
-        GroupCommit<String> group = new GroupCommit<>(dataSource, 8, items -> {
+        GroupCommit group = new GroupCommit(dataSource, 8);
+        GroupCommit.Step<String> publish = items -> {
             assertThat(stored()).containsAll(items); // committed, and visible to others, before publishing
             published.add(List.copyOf(items));
-        });
+        };
 
         String result = group.execute((connection, after) -> {
             insert(connection, "a");
-            after.add("a");
+            after.add(publish, "a");
             return "done";
         });
 
@@ -69,7 +70,8 @@ class GroupCommitTest {
 
     @Test
     void unitsQueuedBehindARunningGroupCommitTogetherAndPublishOnce() throws Exception {
-        GroupCommit<String> group = new GroupCommit<>(dataSource, 8, items -> published.add(List.copyOf(items)));
+        GroupCommit group = new GroupCommit(dataSource, 8);
+        GroupCommit.Step<String> publish = items -> published.add(List.copyOf(items));
         Set<Connection> connectionsOfLaterUnits = ConcurrentHashMap.newKeySet();
         CountDownLatch firstIsRunning = new CountDownLatch(1);
         CountDownLatch releaseFirst = new CountDownLatch(1);
@@ -79,7 +81,7 @@ class GroupCommitTest {
                     firstIsRunning.countDown();
                     awaitRelease(releaseFirst);
                     insert(connection, "first");
-                    after.add("first");
+                    after.add(publish, "first");
                     return "first";
                 }),
                 callers);
@@ -90,7 +92,7 @@ class GroupCommitTest {
                     () -> run(group, (connection, after) -> {
                         connectionsOfLaterUnits.add(connection);
                         insert(connection, name);
-                        after.add(name);
+                        after.add(publish, name);
                         return name;
                     }),
                     callers));
@@ -110,7 +112,8 @@ class GroupCommitTest {
 
     @Test
     void aFailingUnitIsUndoneAloneAndItsItemsAreNotPublished() throws Exception {
-        GroupCommit<String> group = new GroupCommit<>(dataSource, 8, items -> published.add(List.copyOf(items)));
+        GroupCommit group = new GroupCommit(dataSource, 8);
+        GroupCommit.Step<String> publish = items -> published.add(List.copyOf(items));
         CountDownLatch firstIsRunning = new CountDownLatch(1);
         CountDownLatch releaseFirst = new CountDownLatch(1);
         CompletableFuture<String> first = CompletableFuture.supplyAsync(
@@ -124,7 +127,7 @@ class GroupCommitTest {
         CompletableFuture<String> good = CompletableFuture.supplyAsync(
                 () -> run(group, (connection, after) -> {
                     insert(connection, "good");
-                    after.add("good");
+                    after.add(publish, "good");
                     return "good";
                 }),
                 callers);
@@ -132,7 +135,7 @@ class GroupCommitTest {
         CompletableFuture<String> bad = CompletableFuture.supplyAsync(
                 () -> run(group, (connection, after) -> {
                     insert(connection, "bad-written");
-                    after.add("bad");
+                    after.add(publish, "bad");
                     insert(connection, "good"); // duplicate key: this unit fails after writing
                     return "bad";
                 }),
@@ -152,9 +155,10 @@ class GroupCommitTest {
     @Test
     void aFailedAfterCommitStepFailsTheUnitsThatAskedForItAndKeepsTheirWork() throws Exception {
         IllegalStateException brokerDown = new IllegalStateException("broker down");
-        GroupCommit<String> group = new GroupCommit<>(dataSource, 8, items -> {
+        GroupCommit group = new GroupCommit(dataSource, 8);
+        GroupCommit.Step<String> publish = items -> {
             throw brokerDown;
-        });
+        };
 
         String quiet = group.execute((connection, after) -> {
             insert(connection, "quiet");
@@ -163,7 +167,7 @@ class GroupCommitTest {
         assertThat(quiet).isEqualTo("quiet");
         assertThatThrownBy(() -> group.execute((connection, after) -> {
                     insert(connection, "loud");
-                    after.add("loud");
+                    after.add(publish, "loud");
                     return "loud";
                 }))
                 .isSameAs(brokerDown);
@@ -172,11 +176,12 @@ class GroupCommitTest {
 
     @Test
     void aFailedCommitFailsEveryUnitAndStoresNothing() throws Exception {
-        GroupCommit<String> group = new GroupCommit<>(dataSource, 8, items -> published.add(items));
+        GroupCommit group = new GroupCommit(dataSource, 8);
+        GroupCommit.Step<String> publish = items -> published.add(items);
 
         assertThatThrownBy(() -> group.execute((connection, after) -> {
                     insert(connection, "x");
-                    after.add("x");
+                    after.add(publish, "x");
                     connection.close(); // the commit that follows fails
                     return "x";
                 }))
@@ -185,7 +190,47 @@ class GroupCommitTest {
         assertThat(published).isEmpty();
     }
 
-    private static <T> T run(GroupCommit<String> group, GroupCommit.Unit<T, String> unit) {
+    @Test
+    void eachStepRunsOnceAfterTheCommitWithTheItemsOfTheUnitsThatAskedForIt() throws Exception {
+        GroupCommit group = new GroupCommit(dataSource, 8);
+        List<List<String>> queued = Collections.synchronizedList(new ArrayList<>());
+        GroupCommit.Step<String> publish = items -> published.add(List.copyOf(items));
+        GroupCommit.Step<String> queue = items -> queued.add(List.copyOf(items));
+        CountDownLatch firstIsRunning = new CountDownLatch(1);
+        CountDownLatch releaseFirst = new CountDownLatch(1);
+        CompletableFuture<String> first = CompletableFuture.supplyAsync(
+                () -> run(group, (connection, after) -> {
+                    firstIsRunning.countDown();
+                    awaitRelease(releaseFirst);
+                    return "first";
+                }),
+                callers);
+        assertThat(firstIsRunning.await(10, TimeUnit.SECONDS)).isTrue();
+        CompletableFuture<String> both = CompletableFuture.supplyAsync(
+                () -> run(group, (connection, after) -> {
+                    after.add(publish, "p1");
+                    after.add(queue, "q1");
+                    return "both";
+                }),
+                callers);
+        Awaitility.await().atMost(10, TimeUnit.SECONDS).until(() -> group.waiting() == 1);
+        CompletableFuture<String> one = CompletableFuture.supplyAsync(
+                () -> run(group, (connection, after) -> {
+                    after.add(queue, "q2");
+                    return "one";
+                }),
+                callers);
+        Awaitility.await().atMost(10, TimeUnit.SECONDS).until(() -> group.waiting() == 2);
+        releaseFirst.countDown();
+
+        assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo("first");
+        assertThat(both.get(10, TimeUnit.SECONDS)).isEqualTo("both");
+        assertThat(one.get(10, TimeUnit.SECONDS)).isEqualTo("one");
+        assertThat(published).containsExactly(List.of("p1"));
+        assertThat(queued).containsExactly(List.of("q1", "q2"));
+    }
+
+    private static <T> T run(GroupCommit group, GroupCommit.Unit<T> unit) {
         try {
             return group.execute(unit);
         } catch (SQLException e) {
