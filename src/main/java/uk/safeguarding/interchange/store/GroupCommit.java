@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.DataSource;
 
@@ -22,8 +23,11 @@ import javax.sql.DataSource;
  * only then are the callers answered. When the commit itself fails, every caller of the group gets that failure and
  * nothing of the group is stored.
  *
- * <p>Callers queue their unit and take the lock; whoever holds it runs everything queued (up to the group limit),
- * so a lone caller is a group of one and an idle system adds no delay. Units run in queue order and see the
+ * <p>Callers queue their unit and take the lock; whoever holds it runs and commits everything queued (up to the group
+ * limit), so a lone caller is a group of one and an idle system adds no delay. The steps run after the lock is
+ * released, so the next group commits while the previous one publishes; steps of different groups may run at the
+ * same time (a step must be thread-safe) and in either order (a caller is answered only after its own group's steps,
+ * so work that waits for an answer always follows it). Units run in queue order and see the
  * uncommitted writes of earlier units of their group. A unit must do all its writes on the connection it is given:
  * writing through another connection could wait for a lock that its own group holds. Thread-safe.
  */
@@ -59,13 +63,17 @@ public final class GroupCommit {
     private final ConcurrentLinkedQueue<Waiting<?>> queue = new ConcurrentLinkedQueue<>();
     private final ReentrantLock lock = new ReentrantLock();
 
-    /** A caller's unit and, once its group is settled, its result or failure; written and read under the lock. */
+    /**
+     * A caller's unit and, once its group is settled, its result or failure. {@code taken} is written and read under
+     * the lock; the rest is written by the group's leader before {@code settled} is counted down.
+     */
     private static final class Waiting<T> {
         final Unit<T> unit;
+        final CountDownLatch settled = new CountDownLatch(1);
         After after = new After();
+        boolean taken;
         T result;
         Throwable failure;
-        boolean done;
 
         Waiting(Unit<T> unit) {
             this.unit = unit;
@@ -93,14 +101,21 @@ public final class GroupCommit {
     public <T> T execute(Unit<T> unit) throws SQLException {
         Waiting<T> mine = new Waiting<>(Objects.requireNonNull(unit));
         queue.add(mine);
-        lock.lock();
-        try {
-            // Usually an earlier holder of the lock has run this unit with its group already.
-            while (!mine.done) {
-                runGroup();
+        while (mine.settled.getCount() > 0) {
+            List<Waiting<?>> group;
+            lock.lock();
+            try {
+                // Usually an earlier holder of the lock has taken this unit into its group already.
+                group = mine.taken ? List.of() : commitNextGroup();
+            } finally {
+                lock.unlock();
             }
-        } finally {
-            lock.unlock();
+            if (group.isEmpty()) {
+                awaitUninterruptibly(mine.settled);
+            } else {
+                // Outside the lock: the next group commits while this one's steps (broker commits) run.
+                finish(group);
+            }
         }
         return switch (mine.failure) {
             case null -> mine.result;
@@ -116,17 +131,31 @@ public final class GroupCommit {
         return queue.size();
     }
 
-    /** Takes the next group from the queue and settles every member. Runs under the lock. */
-    private void runGroup() {
+    /** Takes the next group from the queue and commits it. Runs under the lock. */
+    private List<Waiting<?>> commitNextGroup() {
         List<Waiting<?>> group = new ArrayList<>();
         for (Waiting<?> w = queue.poll(); w != null; w = group.size() < maxGroup ? queue.poll() : null) {
+            w.taken = true;
             group.add(w);
         }
         if (group.isEmpty()) {
-            return;
+            return group;
         }
         try {
             commit(group);
+        } catch (Throwable e) {
+            for (Waiting<?> w : group) {
+                if (w.failure == null) {
+                    w.failure = e;
+                }
+            }
+        }
+        return group;
+    }
+
+    /** Runs the committed group's steps and answers every member. */
+    private void finish(List<Waiting<?>> group) {
+        try {
             Map<Step<?>, List<Object>> steps = new LinkedHashMap<>();
             for (Waiting<?> w : group) {
                 if (w.failure == null) {
@@ -144,8 +173,23 @@ public final class GroupCommit {
             }
         } finally {
             for (Waiting<?> w : group) {
-                w.done = true;
+                w.settled.countDown();
             }
+        }
+    }
+
+    private static void awaitUninterruptibly(CountDownLatch latch) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                latch.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -230,6 +230,38 @@ class GroupCommitTest {
         assertThat(queued).containsExactly(List.of("q1", "q2"));
     }
 
+    @Test
+    void theNextGroupCommitsWhileAnEarlierGroupsStepsStillRun() throws Exception {
+        GroupCommit group = new GroupCommit(dataSource, 8);
+        CountDownLatch stepIsRunning = new CountDownLatch(1);
+        CountDownLatch releaseStep = new CountDownLatch(1);
+        GroupCommit.Step<String> slowPublish = items -> {
+            stepIsRunning.countDown();
+            awaitRelease(releaseStep);
+            published.add(List.copyOf(items));
+        };
+        CompletableFuture<String> slow = CompletableFuture.supplyAsync(
+                () -> run(group, (connection, after) -> {
+                    insert(connection, "slow");
+                    after.add(slowPublish, "slow");
+                    return "slow";
+                }),
+                callers);
+        assertThat(stepIsRunning.await(10, TimeUnit.SECONDS)).isTrue();
+
+        String next = group.execute((connection, after) -> {
+            insert(connection, "next");
+            return "next";
+        });
+
+        assertThat(next).isEqualTo("next");
+        assertThat(slow).isNotDone(); // answered only after its own step
+        releaseStep.countDown();
+        assertThat(slow.get(10, TimeUnit.SECONDS)).isEqualTo("slow");
+        assertThat(stored()).containsExactly("next", "slow");
+        assertThat(published).containsExactly(List.of("slow"));
+    }
+
     private static <T> T run(GroupCommit group, GroupCommit.Unit<T> unit) {
         try {
             return group.execute(unit);
