@@ -138,7 +138,7 @@ public final class GatewayMain {
                   bench micro [JMH options]
                               JMH microbenchmarks of the intake stages (JSON in target/bench/)
                   bench load  (--rate N | --max) [--url https://localhost:8443] [--duration 60s] [--clients 16]
-                              [--recipients la-850,mash-850] [--drain 120s] [--cert acme-safeguard]
+                              [--recipients la-850,mash-850] [--drain 120s] [--ackers 16] [--cert acme-safeguard]
                               load a running gateway with pre-signed referrals, take the deliveries from the
                               recipients' mailboxes; latency, throughput, delivery (JSON in target/bench/)
                   bench corpus [--count 30000] [--cert acme-safeguard] [--out target/bench/corpus.ndjson]

@@ -18,7 +18,18 @@ import java.util.Set;
  */
 public final class LoadCommand {
     private static final Set<String> OPTIONS = Set.of(
-            "url", "rate", "duration", "clients", "cert", "file", "recipients", "drain", "out", "presign", "password");
+            "url",
+            "rate",
+            "duration",
+            "clients",
+            "cert",
+            "file",
+            "recipients",
+            "drain",
+            "out",
+            "presign",
+            "password",
+            "ackers");
 
     private LoadCommand() {}
 
@@ -56,7 +67,8 @@ public final class LoadCommand {
                     List.of(options.getOrDefault("recipients", "la-850,mash-850")
                             .split(",")),
                     duration(options.getOrDefault("drain", "120s")),
-                    messages);
+                    messages,
+                    Integer.parseInt(options.getOrDefault("ackers", "16")));
             Path out = Path.of(options.getOrDefault(
                     "out",
                     "target/bench/load-"
@@ -96,7 +108,7 @@ public final class LoadCommand {
         System.err.println(
                 "Usage: ./gateway bench load [--url https://localhost:8443] (--rate N | --max) [--duration 60s]"
                         + " [--clients 16] [--cert acme-safeguard] [--file referral.json] [--recipients la-850,mash-850]"
-                        + " [--drain 120s] [--presign N] [--out target/bench/load-TIME.json]");
+                        + " [--drain 120s] [--ackers 16] [--presign N] [--out target/bench/load-TIME.json]");
         return 2;
     }
 }

@@ -51,12 +51,12 @@ import uk.safeguarding.interchange.trust.SigningKey;
 public final class LoadGenerator {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long HIGHEST_MICROS = TimeUnit.MINUTES.toMicros(30);
-    private static final int ACKERS_PER_RECIPIENT = 4;
 
     /**
      * @param rate messages per second, or 0 for flat out
      * @param recipients certs-dev names of the organisations expected to receive every message
      * @param messages how many referrals to sign before the run (the run stops early when they run out)
+     * @param ackers how many deliveries each recipient takes (fetch + acknowledge) at the same time
      */
     public record Config(
             String url,
@@ -68,11 +68,12 @@ public final class LoadGenerator {
             Path file,
             List<String> recipients,
             Duration drain,
-            int messages) {
+            int messages,
+            int ackers) {
         public Config {
             Objects.requireNonNull(url);
-            if (clients < 1 || rate < 0 || messages < 1) {
-                throw new IllegalArgumentException("clients and messages must be positive, rate not negative");
+            if (clients < 1 || rate < 0 || messages < 1 || ackers < 1) {
+                throw new IllegalArgumentException("clients, messages and ackers must be positive, rate not negative");
             }
         }
     }
@@ -266,7 +267,7 @@ public final class LoadGenerator {
     }
 
     private void poll(String recipient, HttpClient client) {
-        ExecutorService ackers = Executors.newFixedThreadPool(ACKERS_PER_RECIPIENT);
+        ExecutorService ackers = Executors.newFixedThreadPool(config.ackers());
         Map<String, Seen> seen = seenByRecipient.get(recipient);
         try {
             while (polling.get()) {
