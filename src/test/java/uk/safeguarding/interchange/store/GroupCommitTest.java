@@ -114,16 +114,8 @@ class GroupCommitTest {
     void aFailingUnitIsUndoneAloneAndItsItemsAreNotPublished() throws Exception {
         GroupCommit group = new GroupCommit(dataSource, 8);
         GroupCommit.Step<String> publish = items -> published.add(List.copyOf(items));
-        CountDownLatch firstIsRunning = new CountDownLatch(1);
         CountDownLatch releaseFirst = new CountDownLatch(1);
-        CompletableFuture<String> first = CompletableFuture.supplyAsync(
-                () -> run(group, (connection, after) -> {
-                    firstIsRunning.countDown();
-                    awaitRelease(releaseFirst);
-                    return "first";
-                }),
-                callers);
-        assertThat(firstIsRunning.await(10, TimeUnit.SECONDS)).isTrue();
+        CompletableFuture<String> first = holdGroupOpen(group, releaseFirst);
         CompletableFuture<String> good = CompletableFuture.supplyAsync(
                 () -> run(group, (connection, after) -> {
                     insert(connection, "good");
@@ -196,16 +188,8 @@ class GroupCommitTest {
         List<List<String>> queued = Collections.synchronizedList(new ArrayList<>());
         GroupCommit.Step<String> publish = items -> published.add(List.copyOf(items));
         GroupCommit.Step<String> queue = items -> queued.add(List.copyOf(items));
-        CountDownLatch firstIsRunning = new CountDownLatch(1);
         CountDownLatch releaseFirst = new CountDownLatch(1);
-        CompletableFuture<String> first = CompletableFuture.supplyAsync(
-                () -> run(group, (connection, after) -> {
-                    firstIsRunning.countDown();
-                    awaitRelease(releaseFirst);
-                    return "first";
-                }),
-                callers);
-        assertThat(firstIsRunning.await(10, TimeUnit.SECONDS)).isTrue();
+        CompletableFuture<String> first = holdGroupOpen(group, releaseFirst);
         CompletableFuture<String> both = CompletableFuture.supplyAsync(
                 () -> run(group, (connection, after) -> {
                     after.add(publish, "p1");
@@ -260,6 +244,21 @@ class GroupCommitTest {
         assertThat(slow.get(10, TimeUnit.SECONDS)).isEqualTo("slow");
         assertThat(stored()).containsExactly("next", "slow");
         assertThat(published).containsExactly(List.of("slow"));
+    }
+
+    /** Starts a unit that holds its group open until {@code release}; returns once that unit runs. */
+    private CompletableFuture<String> holdGroupOpen(GroupCommit group, CountDownLatch release)
+            throws InterruptedException {
+        CountDownLatch running = new CountDownLatch(1);
+        CompletableFuture<String> first = CompletableFuture.supplyAsync(
+                () -> run(group, (connection, after) -> {
+                    running.countDown();
+                    awaitRelease(release);
+                    return "first";
+                }),
+                callers);
+        assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
+        return first;
     }
 
     private static <T> T run(GroupCommit group, GroupCommit.Unit<T> unit) {
