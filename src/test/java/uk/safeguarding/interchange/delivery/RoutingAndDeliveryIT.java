@@ -40,6 +40,7 @@ import uk.safeguarding.interchange.intake.Acceptance;
 import uk.safeguarding.interchange.intake.RoutingQueue;
 import uk.safeguarding.interchange.intake.Submission;
 import uk.safeguarding.interchange.testsupport.DevCerts;
+import uk.safeguarding.interchange.testsupport.QueueContents;
 import uk.safeguarding.interchange.testsupport.TestGateway;
 
 /**
@@ -322,15 +323,7 @@ class RoutingAndDeliveryIT {
     }
 
     private static List<String> browse(String queue) throws Exception {
-        List<String> bodies = new ArrayList<>();
-        try (JMSContext context = gateway.jmsConnectionFactory().createContext();
-                jakarta.jms.QueueBrowser browser = context.createBrowser(context.createQueue(queue))) {
-            var messages = browser.getEnumeration();
-            while (messages.hasMoreElements()) {
-                bodies.add(((jakarta.jms.Message) messages.nextElement()).getBody(String.class));
-            }
-        }
-        return bodies;
+        return QueueContents.bodies(gateway.jmsConnectionFactory(), queue);
     }
 
     // ------------------------------------------------------------------ helpers

@@ -3,9 +3,6 @@ package uk.safeguarding.interchange.intake;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import jakarta.jms.JMSContext;
-import jakarta.jms.Message;
-import jakarta.jms.QueueBrowser;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -40,6 +37,7 @@ import uk.safeguarding.interchange.store.GroupCommit;
 import uk.safeguarding.interchange.store.MasterKey;
 import uk.safeguarding.interchange.store.PayloadStore;
 import uk.safeguarding.interchange.store.RetentionPolicy;
+import uk.safeguarding.interchange.testsupport.QueueContents;
 
 /** Durable acceptance against a real H2 file database (Flyway-migrated) and a real embedded Artemis broker. */
 class AcceptanceIT {
@@ -338,14 +336,7 @@ class AcceptanceIT {
     }
 
     private List<String> routingQueue() throws Exception {
-        List<String> ids = new ArrayList<>();
-        try (JMSContext context = broker.connectionFactory().createContext();
-                QueueBrowser browser = context.createBrowser(context.createQueue(RoutingQueue.ROUTING))) {
-            for (Message m : Collections.list((java.util.Enumeration<Message>) browser.getEnumeration())) {
-                ids.add(m.getBody(String.class));
-            }
-        }
-        return ids;
+        return QueueContents.bodies(broker.connectionFactory(), RoutingQueue.ROUTING);
     }
 
     private List<String> ledgerRows() throws Exception {

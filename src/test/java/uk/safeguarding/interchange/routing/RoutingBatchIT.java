@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import jakarta.jms.DeliveryMode;
 import jakarta.jms.JMSContext;
-import jakarta.jms.QueueBrowser;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +16,6 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
@@ -40,6 +38,7 @@ import uk.safeguarding.interchange.intake.Acceptance;
 import uk.safeguarding.interchange.intake.RoutingQueue;
 import uk.safeguarding.interchange.intake.Submission;
 import uk.safeguarding.interchange.store.PayloadStore;
+import uk.safeguarding.interchange.testsupport.QueueContents;
 import uk.safeguarding.interchange.testsupport.TestGateway;
 
 /**
@@ -257,14 +256,7 @@ class RoutingBatchIT {
     }
 
     private static List<String> queued(String queue) throws Exception {
-        List<String> bodies = new ArrayList<>();
-        try (JMSContext context = gateway.jmsConnectionFactory().createContext();
-                QueueBrowser browser = context.createBrowser(context.createQueue(queue))) {
-            for (Object m : Collections.list(browser.getEnumeration())) {
-                bodies.add(((jakarta.jms.Message) m).getBody(String.class));
-            }
-        }
-        return bodies;
+        return QueueContents.bodies(gateway.jmsConnectionFactory(), queue);
     }
 
     private static String stored(String trackingId) throws Exception {

@@ -9,9 +9,6 @@ import static uk.safeguarding.interchange.intake.fhir.SignedMessages.sign;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import jakarta.jms.JMSContext;
-import jakarta.jms.Message;
-import jakarta.jms.QueueBrowser;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -26,7 +23,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import javax.crypto.Mac;
@@ -48,6 +44,7 @@ import uk.safeguarding.interchange.GatewayRuntime;
 import uk.safeguarding.interchange.error.ErrorCode;
 import uk.safeguarding.interchange.intake.RoutingQueue;
 import uk.safeguarding.interchange.testsupport.DevCerts;
+import uk.safeguarding.interchange.testsupport.QueueContents;
 import uk.safeguarding.interchange.testsupport.TestGateway;
 import uk.safeguarding.interchange.trust.BundleSignature;
 import uk.safeguarding.interchange.trust.DetachedJwsVerifier;
@@ -631,14 +628,7 @@ class FhirIntakeIT {
     }
 
     private static List<String> routingQueue() throws Exception {
-        List<String> ids = new ArrayList<>();
-        try (JMSContext context = gateway.jmsConnectionFactory().createContext();
-                QueueBrowser browser = context.createBrowser(context.createQueue(RoutingQueue.ROUTING))) {
-            for (Message m : Collections.list((java.util.Enumeration<Message>) browser.getEnumeration())) {
-                ids.add(m.getBody(String.class));
-            }
-        }
-        return ids;
+        return QueueContents.bodies(gateway.jmsConnectionFactory(), RoutingQueue.ROUTING);
     }
 
     /** Tracking ids of every accepted message: the routing queue must hold exactly these (nothing for a refusal). */

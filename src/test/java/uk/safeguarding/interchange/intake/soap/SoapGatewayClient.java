@@ -2,8 +2,6 @@ package uk.safeguarding.interchange.intake.soap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import jakarta.jms.JMSContext;
-import jakarta.jms.QueueBrowser;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -11,8 +9,6 @@ import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.util.Collections;
-import java.util.List;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
@@ -20,6 +16,7 @@ import org.w3c.dom.NodeList;
 import uk.safeguarding.interchange.GatewayRuntime;
 import uk.safeguarding.interchange.intake.RoutingQueue;
 import uk.safeguarding.interchange.testsupport.DevCerts;
+import uk.safeguarding.interchange.testsupport.QueueContents;
 
 /** Raw SOAP over mutual TLS to a running gateway, and what the tests inspect afterwards (ledger, routing queue). */
 final class SoapGatewayClient {
@@ -74,11 +71,8 @@ final class SoapGatewayClient {
     }
 
     int routingQueueDepth() throws Exception {
-        try (JMSContext context = gateway.jmsConnectionFactory().createContext();
-                QueueBrowser browser = context.createBrowser(context.createQueue(RoutingQueue.ROUTING))) {
-            List<?> messages = Collections.list(browser.getEnumeration());
-            return messages.size();
-        }
+        return QueueContents.bodies(gateway.jmsConnectionFactory(), RoutingQueue.ROUTING)
+                .size();
     }
 
     /** Posts, then asserts a fault with {@code code}, a REJECTED ledger entry with it, and an unchanged queue. */
