@@ -14,12 +14,12 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import uk.safeguarding.interchange.canonical.EventCode;
+import uk.safeguarding.interchange.canonical.TrackingIds;
 import uk.safeguarding.interchange.canonical.xml.Binding;
 import uk.safeguarding.interchange.canonical.xml.GatewayNotice;
 import uk.safeguarding.interchange.canonical.xml.InterchangeMessage;
@@ -225,7 +225,7 @@ public final class Mailbox {
         notice.setRecipient(GatewayMessages.ref(recipient));
         notice.setState(uk.safeguarding.interchange.canonical.xml.DeliveryState.DELIVERED);
         notice.setAt(now());
-        String receiptId = UUID.randomUUID().toString();
+        String receiptId = TrackingIds.next();
         InterchangeMessage receipt = gatewayMessages.notice(
                 EventCode.DELIVERY_RECEIPT,
                 receiptId,

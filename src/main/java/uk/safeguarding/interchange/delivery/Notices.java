@@ -6,8 +6,8 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
-import java.util.UUID;
 import uk.safeguarding.interchange.canonical.EventCode;
+import uk.safeguarding.interchange.canonical.TrackingIds;
 import uk.safeguarding.interchange.canonical.xml.Binding;
 import uk.safeguarding.interchange.canonical.xml.GatewayNotice;
 import uk.safeguarding.interchange.canonical.xml.InterchangeMessage;
@@ -62,7 +62,7 @@ final class Notices {
         }
         notice.setErrorCode(detail.errorCode());
         notice.setReason(detail.reason());
-        String id = UUID.randomUUID().toString();
+        String id = TrackingIds.next();
         InterchangeMessage document =
                 gatewayMessages.notice(kind, id, to, Binding.fromValue(message.binding()), notice);
         deliveries.storeGatewayMessage(

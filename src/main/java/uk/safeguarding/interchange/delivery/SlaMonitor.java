@@ -12,12 +12,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import uk.safeguarding.interchange.canonical.EventCode;
+import uk.safeguarding.interchange.canonical.TrackingIds;
 import uk.safeguarding.interchange.directory.Directory;
 import uk.safeguarding.interchange.directory.Organisation;
 import uk.safeguarding.interchange.sla.SlaPolicy;
@@ -181,7 +181,7 @@ public final class SlaMonitor {
         try (PreparedStatement insert = connection.prepareStatement(
                 "INSERT INTO escalation_notice (id, tracking_id, recipient_id, contact, deadline, created_at)"
                         + " VALUES (?,?,?,?,?,?)")) {
-            insert.setString(1, UUID.randomUUID().toString());
+            insert.setString(1, TrackingIds.next());
             insert.setString(2, message.trackingId());
             insert.setString(3, recipientId);
             insert.setString(4, to);

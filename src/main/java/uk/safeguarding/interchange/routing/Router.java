@@ -12,13 +12,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import uk.safeguarding.interchange.canonical.CanonicalXml;
 import uk.safeguarding.interchange.canonical.EventCode;
+import uk.safeguarding.interchange.canonical.TrackingIds;
 import uk.safeguarding.interchange.canonical.xml.Binding;
 import uk.safeguarding.interchange.canonical.xml.GatewayNotice;
 import uk.safeguarding.interchange.canonical.xml.InterchangeMessage;
@@ -219,7 +219,7 @@ public final class Router {
             }
         }
         for (DerivedMessage derived : plan.derived()) {
-            String trackingId = UUID.randomUUID().toString();
+            String trackingId = TrackingIds.next();
             InterchangeMessage made = gatewayMessages.derived(
                     message, trackingId, derived.event(), derived.recipientId(), derived.content());
             deliveries.storeGatewayMessage(
@@ -291,7 +291,7 @@ public final class Router {
         notice.setAt(now());
         notice.setErrorCode(problem.code().code());
         notice.setReason(problem.reason());
-        String trackingId = UUID.randomUUID().toString();
+        String trackingId = TrackingIds.next();
         Binding binding = message.getEnvelope().getBinding();
         InterchangeMessage report =
                 gatewayMessages.notice(EventCode.NON_DELIVERY_REPORT, trackingId, plan.senderId(), binding, notice);

@@ -8,7 +8,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Objects;
-import java.util.UUID;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.MessageHeader;
 import org.slf4j.Logger;
@@ -16,6 +15,7 @@ import org.slf4j.LoggerFactory;
 import uk.safeguarding.interchange.canonical.CanonicalXml;
 import uk.safeguarding.interchange.canonical.EnvelopeFacts;
 import uk.safeguarding.interchange.canonical.EventCode;
+import uk.safeguarding.interchange.canonical.TrackingIds;
 import uk.safeguarding.interchange.canonical.xml.Binding;
 import uk.safeguarding.interchange.canonical.xml.InterchangeMessage;
 import uk.safeguarding.interchange.canonical.xml.SignatureAlgorithm;
@@ -167,7 +167,7 @@ public final class FhirIntake {
     public TranslatedMessage translate(AuthorisedMessage message) {
         VerifiedMessage verified = message.verified();
         ParsedMessage parsed = verified.parsed();
-        String trackingId = UUID.randomUUID().toString();
+        String trackingId = TrackingIds.next();
         EnvelopeFacts facts = new EnvelopeFacts(
                 trackingId,
                 clock.instant(),

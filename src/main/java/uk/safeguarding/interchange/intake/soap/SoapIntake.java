@@ -33,6 +33,7 @@ import uk.safeguarding.interchange.canonical.CanonicalXml;
 import uk.safeguarding.interchange.canonical.EnvelopeFacts;
 import uk.safeguarding.interchange.canonical.EventCode;
 import uk.safeguarding.interchange.canonical.SecureXml;
+import uk.safeguarding.interchange.canonical.TrackingIds;
 import uk.safeguarding.interchange.canonical.xml.Binding;
 import uk.safeguarding.interchange.canonical.xml.InterchangeMessage;
 import uk.safeguarding.interchange.canonical.xml.OutcomeCode;
@@ -258,7 +259,7 @@ public final class SoapIntake {
         if (!dir.maySend(sender, event)) {
             throw new GatewayException(ErrorCode.AUTH_EVENT_NOT_PERMITTED, "The sender may not send this event.");
         }
-        String trackingId = UUID.randomUUID().toString();
+        String trackingId = TrackingIds.next();
         Instant receivedAt = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         EnvelopeFacts envelopeFacts = new EnvelopeFacts(
                 trackingId,
