@@ -487,6 +487,7 @@ public final class GatewayRuntime implements AutoCloseable {
         main.bind("directoryReloader", new DirectoryReloader(directory));
         Router router = new Router(
                 ds,
+                groupCommit,
                 directory::current,
                 canonical,
                 deliveries,

@@ -33,6 +33,7 @@ import uk.safeguarding.interchange.error.ErrorCode;
 import uk.safeguarding.interchange.error.GatewayException;
 import uk.safeguarding.interchange.ledger.LedgerAppender;
 import uk.safeguarding.interchange.ledger.NewLedgerEntry;
+import uk.safeguarding.interchange.store.GroupCommit;
 import uk.safeguarding.interchange.store.PayloadStore;
 
 /**
@@ -43,7 +44,8 @@ import uk.safeguarding.interchange.store.PayloadStore;
  *
  * <p>{@link #load} takes the document intake handed over ({@link AcceptedDocuments}) and reads, decrypts and parses
  * the stored one only when it is not held (after a restart, an eviction, a redelivery). {@link #commitAll} commits
- * several plans in one transaction and publishes all their deliveries at once (decision 0006).
+ * several plans in one transaction and publishes all their deliveries at once (decision 0006). That transaction is
+ * a unit of the gateway's shared {@link GroupCommit} (decision 0007).
  *
  * <p>Exactly once: the message row is locked and marked routed in the same transaction, so a redelivered routing
  * message (or a second gateway instance) commits nothing new; publishing is idempotent by the broker's duplicate
@@ -53,6 +55,7 @@ public final class Router {
     private static final Logger log = LoggerFactory.getLogger(Router.class);
 
     private final DataSource dataSource;
+    private final GroupCommit group;
     private final Supplier<Directory> directory;
     private final CanonicalXml canonical;
     private final Deliveries deliveries;
@@ -62,8 +65,10 @@ public final class Router {
     private final AcceptedDocuments accepted;
     private final Clock clock;
 
+    /** @param group the group commit shared with the gateway's other writers (decision 0007) */
     public Router(
             DataSource dataSource,
+            GroupCommit group,
             Supplier<Directory> directory,
             CanonicalXml canonical,
             Deliveries deliveries,
@@ -73,6 +78,7 @@ public final class Router {
             AcceptedDocuments accepted,
             Clock clock) {
         this.dataSource = Objects.requireNonNull(dataSource);
+        this.group = Objects.requireNonNull(group);
         this.directory = Objects.requireNonNull(directory);
         this.canonical = Objects.requireNonNull(canonical);
         this.deliveries = Objects.requireNonNull(deliveries);
@@ -159,30 +165,28 @@ public final class Router {
         return failed;
     }
 
-    /** Commits the plans in one transaction, adding their deliveries to {@code toQueue}, or throws having done none. */
+    /**
+     * Commits the plans in one unit of the shared group commit, adding their deliveries to {@code toQueue}, or throws
+     * having done none. Sharing the group means routing never waits for the ledger head while a group holds it (or
+     * the other way round), and its commit serves the group's other members too.
+     */
     private void commitTogether(List<RoutingPlan> plans, List<DeliveryRelay.Pending> toQueue) throws SQLException {
-        List<DeliveryRelay.Pending> made = new ArrayList<>();
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                for (RoutingPlan plan : plans) {
-                    if (!lockUnrouted(connection, plan.trackingId())) {
-                        log.info("Message {} was already routed; nothing to do", plan.trackingId());
-                        continue;
-                    }
-                    if (plan.failed()) {
-                        recordFailure(connection, plan, made);
-                    } else {
-                        recordRoutes(connection, plan, made);
-                    }
-                    markRouted(connection, plan);
+        List<DeliveryRelay.Pending> made = group.execute((connection, after) -> {
+            List<DeliveryRelay.Pending> queued = new ArrayList<>();
+            for (RoutingPlan plan : plans) {
+                if (!lockUnrouted(connection, plan.trackingId())) {
+                    log.info("Message {} was already routed; nothing to do", plan.trackingId());
+                    continue;
                 }
-                connection.commit();
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
+                if (plan.failed()) {
+                    recordFailure(connection, plan, queued);
+                } else {
+                    recordRoutes(connection, plan, queued);
+                }
+                markRouted(connection, plan);
             }
-        }
+            return queued;
+        });
         toQueue.addAll(made);
     }
 

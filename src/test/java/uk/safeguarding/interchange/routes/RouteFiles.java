@@ -164,13 +164,14 @@ final class RouteFiles {
         DeliveryRelay relay =
                 new DeliveryRelay(ds, deliveries, new JmsDeliveryQueue(cf), clock, java.time.Duration.ofSeconds(30));
         GatewayMessages messages = new GatewayMessages(new CanonicalXml(), new byte[] {1}, clock);
-        Mailbox mailbox =
-                new Mailbox(ds, new GroupCommit(ds, 8), directory::current, deliveries, relay, messages, ledger, clock);
+        GroupCommit group = new GroupCommit(ds, 8);
+        Mailbox mailbox = new Mailbox(ds, group, directory::current, deliveries, relay, messages, ledger, clock);
         MessageStatusService status = new MessageStatusService(ds, directory::current, deliveries, mailbox);
         beans.put(GatewayRuntime.DIRECTORY, directory);
         beans.put("directoryReloader", new DirectoryReloader(directory));
         Router router = new Router(
                 ds,
+                group,
                 directory::current,
                 new CanonicalXml(),
                 deliveries,
