@@ -399,6 +399,7 @@ public final class GatewayRuntime implements AutoCloseable {
                 OUTBOX_RELAY,
                 new OutboxRelay(
                         database.dataSource(),
+                        groupCommit,
                         routingQueue,
                         clock,
                         Duration.ofSeconds(Long.parseLong(
@@ -476,6 +477,7 @@ public final class GatewayRuntime implements AutoCloseable {
         started.push(deliveryQueue);
         DeliveryRelay relay = new DeliveryRelay(
                 ds,
+                groupCommit,
                 deliveries,
                 deliveryQueue,
                 clock,

@@ -9,6 +9,7 @@ import java.util.Objects;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import uk.safeguarding.interchange.store.GroupCommit;
 
 /**
  * Puts committed deliveries on their recipients' queues. Called right after the routing (or acknowledgement)
@@ -27,17 +28,25 @@ public final class DeliveryRelay {
     public record Pending(String trackingId, String recipientId) {}
 
     private final DataSource dataSource;
+    private final GroupCommit group;
     private final Deliveries deliveries;
     private final DeliveryQueue queue;
     private final Clock clock;
     private final Duration grace;
 
     /**
+     * @param group the gateway's shared group commit, in which the "queued" marks ride
      * @param grace how long after routing a delivery that is not on its queue yet is left to the router that made it
      */
     public DeliveryRelay(
-            DataSource dataSource, Deliveries deliveries, DeliveryQueue queue, Clock clock, Duration grace) {
+            DataSource dataSource,
+            GroupCommit group,
+            Deliveries deliveries,
+            DeliveryQueue queue,
+            Clock clock,
+            Duration grace) {
         this.dataSource = Objects.requireNonNull(dataSource);
+        this.group = Objects.requireNonNull(group);
         this.deliveries = Objects.requireNonNull(deliveries);
         this.queue = Objects.requireNonNull(queue);
         this.clock = Objects.requireNonNull(clock);
@@ -45,8 +54,10 @@ public final class DeliveryRelay {
     }
 
     /**
-     * Publishes the deliveries (one broker transaction) and marks them queued (one database transaction); a failure
-     * is logged and left to {@link #relay}.
+     * Publishes the deliveries (one broker transaction) and has them marked queued in the next group commit
+     * ({@link GroupCommit#later}: a mark costs no commit of its own). A failure, or a mark lost in a stop, is left to
+     * {@link #relay}, which republishes after the grace period (duplicate detection and the idempotent mailbox store
+     * make that harmless).
      */
     public void publish(List<Pending> pending) {
         if (pending.isEmpty()) {
@@ -58,24 +69,13 @@ public final class DeliveryRelay {
             log.warn("Publishing {} deliveries failed; the relay will retry: {}", pending.size(), e.toString());
             return;
         }
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                for (Pending p : pending) {
-                    deliveries.markQueued(connection, p.trackingId(), p.recipientId());
-                }
-                connection.commit();
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
+        List<Pending> published = List.copyOf(pending);
+        group.later((connection, after) -> {
+            for (Pending p : published) {
+                deliveries.markQueued(connection, p.trackingId(), p.recipientId());
             }
-        } catch (SQLException | RuntimeException e) {
-            // Harmless: the relay republishes after the grace period and duplicate detection drops it.
-            log.warn(
-                    "Marking {} deliveries queued failed; the relay will republish them: {}",
-                    pending.size(),
-                    e.toString());
-        }
+            return null;
+        });
     }
 
     /**
@@ -83,6 +83,8 @@ public final class DeliveryRelay {
      * returns how many.
      */
     public int relay(int limit) throws SQLException {
+        // Marks still waiting for a group would otherwise make their deliveries look unqueued.
+        group.flush();
         List<Pending> pending;
         try (Connection connection = dataSource.getConnection()) {
             pending = deliveries.unqueued(connection, limit, clock.instant().minus(grace)).stream()

@@ -34,7 +34,8 @@ import uk.safeguarding.interchange.store.PayloadStore;
  * <p>Group commit ({@link GroupCommit}): concurrent acceptances are stored in one database transaction (up to
  * {@value #MAX_GROUP}; ledger entries appended in queue order, so the sequence stays gap-free), each in a savepoint
  * of its own, so one bad submission (a duplicate conflict, a unique-key race with a resend) is undone alone. The
- * group's new acceptances are then published in one broker transaction and their outbox rows marked in one more.
+ * group's new acceptances are then published in one broker transaction and their outbox rows marked in the next
+ * group ({@link GroupCommit#later}).
  * Nobody is answered before the group's database and broker commits, so "acknowledged implies durable" holds for
  * every member. A lone request is a group of one, so an idle gateway adds no delay. A resend of a message in the
  * same group sees the first one (same transaction) and is answered as a duplicate.
@@ -153,12 +154,13 @@ public final class Acceptance {
                     e);
             throw new GatewayException(ErrorCode.SYS_UNAVAILABLE, "The routing queue is unavailable.", e);
         }
-        try {
-            OutboxRows.markPublished(dataSource, fresh, clock.instant());
-        } catch (SQLException e) {
-            // Harmless: the relay republishes and duplicate detection drops it.
-            log.warn("Marking {} outbox rows published failed; the relay will republish them", fresh.size(), e);
-        }
+        // In the next group commit (no commit of its own). Lost or failed, it is harmless: the outbox relay
+        // republishes after its grace period and the queue's duplicate detection drops it.
+        Instant publishedAt = clock.instant();
+        group.later((connection, after) -> {
+            OutboxRows.markPublished(connection, fresh, publishedAt);
+            return null;
+        });
     }
 
     /** The acceptance of {@code submission} inside the caller's transaction: the earlier one, or a new one. */

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import javax.sql.DataSource;
+import uk.safeguarding.interchange.store.GroupCommit;
 
 /**
  * Publishes outbox rows that acceptance stored but did not mark published (the gateway stopped or the broker
@@ -21,12 +22,16 @@ import javax.sql.DataSource;
  */
 public final class OutboxRelay {
     private final DataSource dataSource;
+    private final GroupCommit group;
     private final RoutingQueue routingQueue;
     private final Clock clock;
     private final Duration grace;
 
-    public OutboxRelay(DataSource dataSource, RoutingQueue routingQueue, Clock clock, Duration grace) {
+    /** @param group the gateway's shared group commit, in which acceptance's "published" marks ride */
+    public OutboxRelay(
+            DataSource dataSource, GroupCommit group, RoutingQueue routingQueue, Clock clock, Duration grace) {
         this.dataSource = Objects.requireNonNull(dataSource);
+        this.group = Objects.requireNonNull(group);
         this.routingQueue = Objects.requireNonNull(routingQueue);
         this.clock = Objects.requireNonNull(clock);
         this.grace = Objects.requireNonNull(grace);
@@ -37,6 +42,8 @@ public final class OutboxRelay {
      * how many it published.
      */
     public int relay(int limit) throws SQLException {
+        // Marks still waiting for a group would otherwise make their rows look unpublished.
+        group.flush();
         List<String> pending = new ArrayList<>();
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement query = connection.prepareStatement(

@@ -11,22 +11,15 @@ import javax.sql.DataSource;
 final class OutboxRows {
     private OutboxRows() {}
 
-    /** Marks the rows of all {@code trackingIds} published in one transaction. */
-    static void markPublished(DataSource dataSource, java.util.List<String> trackingIds, Instant at)
+    /** Marks the rows of all {@code trackingIds} published, in the caller's transaction. */
+    static void markPublished(Connection connection, java.util.List<String> trackingIds, Instant at)
             throws SQLException {
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try (PreparedStatement mark = connection.prepareStatement(
-                    "UPDATE outbox SET published_at = ? WHERE tracking_id = ? AND published_at IS NULL")) {
-                for (String trackingId : trackingIds) {
-                    mark.setTimestamp(1, Timestamp.from(at));
-                    mark.setString(2, trackingId);
-                    mark.executeUpdate();
-                }
-                connection.commit();
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
+        try (PreparedStatement mark = connection.prepareStatement(
+                "UPDATE outbox SET published_at = ? WHERE tracking_id = ? AND published_at IS NULL")) {
+            for (String trackingId : trackingIds) {
+                mark.setTimestamp(1, Timestamp.from(at));
+                mark.setString(2, trackingId);
+                mark.executeUpdate();
             }
         }
     }

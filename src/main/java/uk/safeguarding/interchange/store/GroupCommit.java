@@ -12,6 +12,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Group commit: the units of work of concurrent callers run one after another in a single database transaction, so
@@ -29,9 +31,15 @@ import javax.sql.DataSource;
  * same time (a step must be thread-safe) and in either order (a caller is answered only after its own group's steps,
  * so work that waits for an answer always follows it). Units run in queue order and see the
  * uncommitted writes of earlier units of their group. A unit must do all its writes on the connection it is given:
- * writing through another connection could wait for a lock that its own group holds. Thread-safe.
+ * writing through another connection could wait for a lock that its own group holds.
+ *
+ * <p>Bookkeeping that may be lost, because a relay redoes it (marking outbox rows published, deliveries queued), is
+ * queued with {@link #later} instead: nobody waits for it; it rides in the next group that commits anyway, so it
+ * costs no commit of its own. Thread-safe.
  */
 public final class GroupCommit {
+    private static final Logger log = LoggerFactory.getLogger(GroupCommit.class);
+
     /** A unit of work: runs on the group's connection, asks {@code after} for what must happen after the commit. */
     @FunctionalInterface
     public interface Unit<T> {
@@ -69,14 +77,18 @@ public final class GroupCommit {
      */
     private static final class Waiting<T> {
         final Unit<T> unit;
+        /** Queued by {@link #later}: no caller waits; a failure is only logged. */
+        final boolean detached;
+
         final CountDownLatch settled = new CountDownLatch(1);
         After after = new After();
         boolean taken;
         T result;
         Throwable failure;
 
-        Waiting(Unit<T> unit) {
+        Waiting(Unit<T> unit, boolean detached) {
             this.unit = unit;
+            this.detached = detached;
         }
 
         void run(Connection connection) throws SQLException {
@@ -99,7 +111,7 @@ public final class GroupCommit {
      * @throws SQLException the unit's, or the group's commit failure
      */
     public <T> T execute(Unit<T> unit) throws SQLException {
-        Waiting<T> mine = new Waiting<>(Objects.requireNonNull(unit));
+        Waiting<T> mine = new Waiting<>(Objects.requireNonNull(unit), false);
         queue.add(mine);
         while (mine.settled.getCount() > 0) {
             List<Waiting<?>> group;
@@ -124,6 +136,25 @@ public final class GroupCommit {
             case Error e -> throw e;
             default -> throw new IllegalStateException(mine.failure);
         };
+    }
+
+    /**
+     * Queues {@code unit} for the next group that commits, without waiting for it (see the type's documentation).
+     * When the gateway is idle the next group is the next {@link #flush}; when it stops first, or the unit fails, the
+     * unit is lost (a failure is logged), so use it only for work that is redone when lost.
+     */
+    public void later(Unit<?> unit) {
+        queue.add(new Waiting<>(Objects.requireNonNull(unit), true));
+    }
+
+    /**
+     * Commits what {@link #later} queued, if anything is still waiting, and returns when it is done. The relays call
+     * it before they look for work that was not marked done.
+     */
+    public void flush() throws SQLException {
+        if (!queue.isEmpty()) {
+            execute((connection, after) -> null);
+        }
     }
 
     /** How many units wait for a group (for tests and monitoring). */
@@ -174,6 +205,11 @@ public final class GroupCommit {
         } finally {
             for (Waiting<?> w : group) {
                 w.settled.countDown();
+                if (w.detached && w.failure != null) {
+                    log.warn(
+                            "Bookkeeping queued for a group commit failed; its relay will redo it: {}",
+                            w.failure.toString());
+                }
             }
         }
     }

@@ -22,6 +22,7 @@ import uk.safeguarding.interchange.intake.Acceptance;
 import uk.safeguarding.interchange.intake.Submission;
 import uk.safeguarding.interchange.ledger.LedgerAppender;
 import uk.safeguarding.interchange.store.Database;
+import uk.safeguarding.interchange.store.GroupCommit;
 import uk.safeguarding.interchange.store.MasterKey;
 import uk.safeguarding.interchange.store.PayloadStore;
 import uk.safeguarding.interchange.store.RetentionPolicy;
@@ -91,7 +92,12 @@ class DeliveryRelayIT {
 
     private DeliveryRelay relayAt(Duration sinceRouting) {
         return new DeliveryRelay(
-                database.dataSource(), deliveries, queue, Clock.offset(CLOCK, sinceRouting), Duration.ofSeconds(30));
+                database.dataSource(),
+                new GroupCommit(database.dataSource(), 8),
+                deliveries,
+                queue,
+                Clock.offset(CLOCK, sinceRouting),
+                Duration.ofSeconds(30));
     }
 
     @Test

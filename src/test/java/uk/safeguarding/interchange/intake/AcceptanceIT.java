@@ -53,6 +53,7 @@ class AcceptanceIT {
     JmsRoutingQueue queue;
     LedgerAppender ledger;
     PayloadStore payloads;
+    GroupCommit group;
     Acceptance acceptance;
 
     @BeforeEach
@@ -63,7 +64,8 @@ class AcceptanceIT {
         queue = new JmsRoutingQueue(broker.connectionFactory());
         ledger = new LedgerAppender(CLOCK);
         payloads = new PayloadStore(new MasterKey(new byte[32]), RetentionPolicy.from(new java.util.Properties()));
-        acceptance = new Acceptance(database.dataSource(), ledger, queue, CLOCK, payloads);
+        group = new GroupCommit(database.dataSource(), Acceptance.MAX_GROUP);
+        acceptance = new Acceptance(database.dataSource(), group, ledger, queue, CLOCK, payloads, submission -> {});
     }
 
     @AfterEach
@@ -100,6 +102,7 @@ class AcceptanceIT {
                 .isEqualTo("ack " + s.trackingId() + " 2026-11-21T09:00:00Z");
         assertThat(routingQueue()).containsExactly(s.trackingId());
         assertThat(ledgerRows()).containsExactly("0 ACCEPTED " + s.trackingId() + " bundle-1 " + VENDOR);
+        group.flush(); // the "published" marks ride in the next group commit
         assertThat(unpublishedOutboxRows()).isZero();
     }
 
@@ -175,10 +178,14 @@ class AcceptanceIT {
         assertThat(routingQueue()).isEmpty();
 
         // Within the grace period the relay leaves the row to the acceptance that may still be publishing it.
-        assertThat(new OutboxRelay(database.dataSource(), queue, CLOCK, Duration.ofSeconds(30)).relay(100))
+        assertThat(new OutboxRelay(database.dataSource(), group, queue, CLOCK, Duration.ofSeconds(30)).relay(100))
                 .isZero();
         OutboxRelay relay = new OutboxRelay(
-                database.dataSource(), queue, Clock.offset(CLOCK, Duration.ofSeconds(31)), Duration.ofSeconds(30));
+                database.dataSource(),
+                group,
+                queue,
+                Clock.offset(CLOCK, Duration.ofSeconds(31)),
+                Duration.ofSeconds(30));
         assertThat(relay.relay(100)).isEqualTo(1);
         assertThat(relay.relay(100)).isZero();
         assertThat(routingQueue()).containsExactly(s.trackingId());
@@ -283,6 +290,7 @@ class AcceptanceIT {
                 .containsExactlyElementsOf(java.util.stream.IntStream.range(0, 21)
                         .mapToObj(String::valueOf)
                         .toList());
+        group.flush(); // the "published" marks ride in the next group commit
         assertThat(unpublishedOutboxRows()).isZero();
     }
 
@@ -332,6 +340,7 @@ class AcceptanceIT {
 
         assertThat(routingQueue()).hasSize(3).doesNotHaveDuplicates();
         assertThat(ledgerRows()).hasSize(3);
+        group.flush(); // the "published" marks ride in the next group commit
         assertThat(unpublishedOutboxRows()).isZero();
     }
 

@@ -112,6 +112,7 @@ final class RouteFiles {
             beans.put(GatewayRuntime.HEALTH_CHECK, new HealthCheck(Map.of()));
             beans.put(GatewayRuntime.CLOCK, Clock.systemUTC());
             LedgerAppender ledger = new LedgerAppender(Clock.systemUTC());
+            GroupCommit group = new GroupCommit(ds, 8);
             RoutingQueue queue = new JmsRoutingQueue(cf);
             PayloadStore payloads =
                     new PayloadStore(new MasterKey(new byte[32]), RetentionPolicy.from(new java.util.Properties()));
@@ -130,8 +131,8 @@ final class RouteFiles {
             beans.put(GatewayRuntime.REJECTIONS, new Rejections(ds, ledger));
             beans.put(
                     GatewayRuntime.OUTBOX_RELAY,
-                    new OutboxRelay(ds, queue, Clock.systemUTC(), java.time.Duration.ofSeconds(30)));
-            bindRoutingAndDelivery(beans, ds, cf, ledger, payloads);
+                    new OutboxRelay(ds, group, queue, Clock.systemUTC(), java.time.Duration.ofSeconds(30)));
+            bindRoutingAndDelivery(beans, ds, cf, group, ledger, payloads);
             beans.put(GatewayRuntime.FHIR_INTAKE, fhirIntake(ds, ledger, queue, payloads));
             beans.put(GatewayRuntime.SANDBOX_FAULTS, new uk.safeguarding.interchange.intake.SandboxFaults(false));
             // The SOAP route: a real CXF endpoint bean; the adapter's decisions are tested in intake.soap.
@@ -156,15 +157,15 @@ final class RouteFiles {
             Map<String, Object> beans,
             JdbcDataSource ds,
             ActiveMQConnectionFactory cf,
+            GroupCommit group,
             LedgerAppender ledger,
             PayloadStore payloads) {
         Clock clock = Clock.systemUTC();
         DirectoryHolder directory = new DirectoryHolder(Path.of("config/directory.yaml"));
         Deliveries deliveries = new Deliveries(ledger, clock, payloads);
-        DeliveryRelay relay =
-                new DeliveryRelay(ds, deliveries, new JmsDeliveryQueue(cf), clock, java.time.Duration.ofSeconds(30));
+        DeliveryRelay relay = new DeliveryRelay(
+                ds, group, deliveries, new JmsDeliveryQueue(cf), clock, java.time.Duration.ofSeconds(30));
         GatewayMessages messages = new GatewayMessages(new CanonicalXml(), new byte[] {1}, clock);
-        GroupCommit group = new GroupCommit(ds, 8);
         Mailbox mailbox = new Mailbox(ds, group, directory::current, deliveries, relay, messages, ledger, clock);
         MessageStatusService status = new MessageStatusService(ds, directory::current, deliveries, mailbox);
         beans.put(GatewayRuntime.DIRECTORY, directory);

@@ -261,6 +261,58 @@ class GroupCommitTest {
         return first;
     }
 
+    @Test
+    void workQueuedForLaterRidesInTheNextGroupAndCostsNoCommitOfItsOwn() throws Exception {
+        GroupCommit group = new GroupCommit(dataSource, 8);
+
+        group.later((connection, after) -> {
+            insert(connection, "mark");
+            return null;
+        });
+        assertThat(stored()).isEmpty(); // nobody committed yet
+        assertThat(group.waiting()).isEqualTo(1);
+
+        group.execute((connection, after) -> {
+            insert(connection, "member");
+            return null;
+        });
+
+        assertThat(stored()).containsExactly("mark", "member");
+        assertThat(group.waiting()).isZero();
+    }
+
+    @Test
+    void flushCommitsWhatWasQueuedForLaterWhenNoGroupComes() throws Exception {
+        GroupCommit group = new GroupCommit(dataSource, 8);
+        group.flush(); // nothing queued: nothing to do
+        group.later((connection, after) -> {
+            insert(connection, "mark");
+            return null;
+        });
+
+        group.flush();
+
+        assertThat(stored()).containsExactly("mark");
+    }
+
+    @Test
+    void aFailingLaterUnitIsUndoneAloneAndTheMembersOfItsGroupCommit() throws Exception {
+        GroupCommit group = new GroupCommit(dataSource, 8);
+        group.later((connection, after) -> {
+            insert(connection, "lost");
+            insert(connection, "lost"); // duplicate key: this unit fails after a write
+            return null;
+        });
+
+        String result = group.execute((connection, after) -> {
+            insert(connection, "member");
+            return "ok";
+        });
+
+        assertThat(result).isEqualTo("ok");
+        assertThat(stored()).containsExactly("member");
+    }
+
     private static <T> T run(GroupCommit group, GroupCommit.Unit<T> unit) {
         try {
             return group.execute(unit);
