@@ -16,6 +16,7 @@ import java.util.Optional;
 import uk.safeguarding.interchange.canonical.EventCode;
 import uk.safeguarding.interchange.ledger.LedgerAppender;
 import uk.safeguarding.interchange.ledger.NewLedgerEntry;
+import uk.safeguarding.interchange.store.PayloadKind;
 import uk.safeguarding.interchange.store.PayloadStore;
 
 /**
@@ -199,24 +200,24 @@ public final class Deliveries {
         String senderMessageId = (derivedFrom != null ? "gateway-derived-" : "gateway-") + trackingId;
         try (PreparedStatement insert = connection.prepareStatement(
                 "INSERT INTO message (tracking_id, sender_id, sender_message_id, content_sha256, event, received_at,"
-                        + " canonical_xml, binding, submitted_by, priority, derived_from, routed_at)"
-                        + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)")) {
+                        + " binding, submitted_by, priority, derived_from, routed_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)")) {
             insert.setString(1, trackingId);
             insert.setString(2, senderId);
             insert.setString(3, senderMessageId);
             insert.setString(4, sha);
             insert.setString(5, event.code());
             insert.setTimestamp(6, Timestamp.from(now));
-            PayloadStore.PayloadKey key = payloads.newKey(trackingId);
-            insert.setBytes(7, key.encrypt(PayloadStore.CANONICAL_XML, canonicalXml));
-            insert.setString(8, binding);
-            insert.setString(9, GatewayMessages.GATEWAY_ID);
-            insert.setString(10, priority);
-            insert.setString(11, derivedFrom);
-            insert.setTimestamp(12, Timestamp.from(now));
+            insert.setString(7, binding);
+            insert.setString(8, GatewayMessages.GATEWAY_ID);
+            insert.setString(9, priority);
+            insert.setString(10, derivedFrom);
+            insert.setTimestamp(11, Timestamp.from(now));
             insert.executeUpdate();
-            payloads.save(connection, key, event.code(), now);
         }
+        // Born routed (to its one recipient): the routed document is the only one.
+        PayloadStore.PayloadKey key = payloads.newKey(trackingId);
+        payloads.insert(connection, key, PayloadKind.ROUTED_XML, canonicalXml);
+        payloads.save(connection, key, event.code(), now);
         ledger.append(
                 connection,
                 new NewLedgerEntry(

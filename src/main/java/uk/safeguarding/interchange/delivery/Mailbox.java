@@ -30,7 +30,6 @@ import uk.safeguarding.interchange.error.GatewayException;
 import uk.safeguarding.interchange.ledger.LedgerAppender;
 import uk.safeguarding.interchange.ledger.NewLedgerEntry;
 import uk.safeguarding.interchange.store.GroupCommit;
-import uk.safeguarding.interchange.store.PayloadStore;
 
 /**
  * The {@code mailbox} delivery mode (spec §9, as in NHS MESH): the per-recipient queue consumer {@link #store stores}
@@ -170,7 +169,7 @@ public final class Mailbox {
             }
             return deliveries
                     .payloads()
-                    .read(connection, trackingId, PayloadStore.CANONICAL_XML)
+                    .readRouted(connection, trackingId)
                     .orElseThrow(() -> new GatewayException(
                             ErrorCode.SCHEMA_UNKNOWN_OPERATION,
                             "The message's content was erased at the end of its retention period."));

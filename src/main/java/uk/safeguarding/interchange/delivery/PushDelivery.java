@@ -25,7 +25,6 @@ import uk.safeguarding.interchange.directory.DeliveryMode;
 import uk.safeguarding.interchange.directory.Directory;
 import uk.safeguarding.interchange.directory.Organisation;
 import uk.safeguarding.interchange.error.ErrorCode;
-import uk.safeguarding.interchange.store.PayloadStore;
 import uk.safeguarding.interchange.store.Transactions;
 
 /**
@@ -385,7 +384,7 @@ public final class PushDelivery {
         // Decrypted with the message's own key; erased content cannot be pushed any more.
         return deliveries
                 .payloads()
-                .read(connection, trackingId, PayloadStore.CANONICAL_XML)
+                .readRouted(connection, trackingId)
                 .orElseThrow(() -> new IllegalStateException("The message's content is erased or missing"));
     }
 

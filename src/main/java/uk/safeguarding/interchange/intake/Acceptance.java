@@ -21,6 +21,7 @@ import uk.safeguarding.interchange.error.GatewayException;
 import uk.safeguarding.interchange.ledger.LedgerAppender;
 import uk.safeguarding.interchange.ledger.NewLedgerEntry;
 import uk.safeguarding.interchange.store.GroupCommit;
+import uk.safeguarding.interchange.store.PayloadKind;
 import uk.safeguarding.interchange.store.PayloadStore;
 
 /**
@@ -176,7 +177,9 @@ public final class Acceptance {
             return previous.get();
         }
         PayloadStore.PayloadKey key = payloads.newKey(submission.trackingId());
-        insertMessage(connection, submission, now, key, acknowledgement);
+        insertMessage(connection, submission, now);
+        payloads.insert(connection, key, PayloadKind.CANONICAL_XML, submission.canonicalXml());
+        payloads.insert(connection, key, PayloadKind.ACK_PAYLOAD, acknowledgement);
         payloads.save(connection, key, submission.event().code(), now);
         ledger.append(
                 connection,
@@ -203,8 +206,8 @@ public final class Acceptance {
 
     private Optional<Accepted> find(Connection connection, Submission submission, AcknowledgementRenderer renderer)
             throws SQLException {
-        try (PreparedStatement query = connection.prepareStatement(
-                "SELECT tracking_id, content_sha256, received_at, ack_payload, binding FROM message"
+        try (PreparedStatement query =
+                connection.prepareStatement("SELECT tracking_id, content_sha256, received_at, binding FROM message"
                         + " WHERE sender_id = ? AND sender_message_id = ?")) {
             query.setString(1, submission.senderId());
             query.setString(2, submission.senderMessageId());
@@ -220,35 +223,28 @@ public final class Acceptance {
                 }
                 String trackingId = rs.getString("tracking_id");
                 Instant receivedAt = rs.getTimestamp("received_at").toInstant();
-                byte[] storedAck = rs.getBytes("ack_payload");
-                Optional<PayloadStore.PayloadKey> key = payloads.key(connection, trackingId);
+                String binding = rs.getString("binding");
                 // After erasure the original acknowledgement is gone with its key; the same tracking id and time
                 // rendered again say the same thing.
-                byte[] acknowledgement = key.isPresent() && storedAck != null
-                        ? key.get().decrypt(PayloadStore.ACK_PAYLOAD, storedAck)
-                        : renderer.render(trackingId, receivedAt);
-                return Optional.of(
-                        new Accepted(trackingId, receivedAt, true, acknowledgement, rs.getString("binding")));
+                byte[] acknowledgement = payloads.read(connection, trackingId, PayloadKind.ACK_PAYLOAD)
+                        .orElseGet(() -> renderer.render(trackingId, receivedAt));
+                return Optional.of(new Accepted(trackingId, receivedAt, true, acknowledgement, binding));
             }
         }
     }
 
-    private static void insertMessage(
-            Connection connection, Submission s, Instant now, PayloadStore.PayloadKey key, byte[] acknowledgement)
-            throws SQLException {
+    private static void insertMessage(Connection connection, Submission s, Instant now) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement(
                 "INSERT INTO message (tracking_id, sender_id, sender_message_id, content_sha256, event, received_at,"
-                        + " canonical_xml, ack_payload, binding, submitted_by) VALUES (?,?,?,?,?,?,?,?,?,?)")) {
+                        + " binding, submitted_by) VALUES (?,?,?,?,?,?,?,?)")) {
             insert.setString(1, s.trackingId());
             insert.setString(2, s.senderId());
             insert.setString(3, s.senderMessageId());
             insert.setString(4, s.contentSha256());
             insert.setString(5, s.event().code());
             insert.setTimestamp(6, Timestamp.from(now));
-            insert.setBytes(7, key.encrypt(PayloadStore.CANONICAL_XML, s.canonicalXml()));
-            insert.setBytes(8, key.encrypt(PayloadStore.ACK_PAYLOAD, acknowledgement));
-            insert.setString(9, s.binding());
-            insert.setString(10, s.submittedBy());
+            insert.setString(7, s.binding());
+            insert.setString(8, s.submittedBy());
             insert.executeUpdate();
         }
     }

@@ -34,6 +34,7 @@ import uk.safeguarding.interchange.error.GatewayException;
 import uk.safeguarding.interchange.ledger.LedgerAppender;
 import uk.safeguarding.interchange.ledger.NewLedgerEntry;
 import uk.safeguarding.interchange.store.GroupCommit;
+import uk.safeguarding.interchange.store.PayloadKind;
 import uk.safeguarding.interchange.store.PayloadStore;
 
 /**
@@ -43,9 +44,11 @@ import uk.safeguarding.interchange.store.PayloadStore;
  * {@code non-delivery-report} to the sender. After commit the deliveries are put on the recipients' queues.
  *
  * <p>{@link #load} takes the document intake handed over ({@link AcceptedDocuments}) and reads, decrypts and parses
- * the stored one only when it is not held (after a restart, an eviction, a redelivery). {@link #commitAll} commits
- * several plans in one transaction and publishes all their deliveries at once (decision 0006). That transaction is
- * a unit of the gateway's shared {@link GroupCommit} (decision 0007).
+ * the stored accepted one only when it is not held (after a restart, an eviction, a redelivery). The document with the
+ * recipients routing chose is inserted as a payload of its own ({@link PayloadKind#ROUTED_XML}), never over the
+ * accepted one (decision 0009). {@link #commitAll} commits several plans in one transaction and publishes all their
+ * deliveries at once (decision 0006). That transaction is a unit of the gateway's shared {@link GroupCommit}
+ * (decision 0007).
  *
  * <p>Exactly once: the message row is locked and marked routed in the same transaction, so a redelivered routing
  * message (or a second gateway instance) commits nothing new; publishing is idempotent by the broker's duplicate
@@ -105,7 +108,7 @@ public final class Router {
         try (Connection connection = dataSource.getConnection()) {
             byte[] document = deliveries
                     .payloads()
-                    .read(connection, id, PayloadStore.CANONICAL_XML)
+                    .read(connection, id, PayloadKind.CANONICAL_XML)
                     .orElseThrow(() -> new IllegalStateException(
                             "No stored (or no longer readable) message has tracking id " + trackingId));
             InterchangeMessage message = canonical.unmarshal(document);
@@ -193,7 +196,7 @@ public final class Router {
     private void recordRoutes(Connection connection, RoutingPlan plan, List<DeliveryRelay.Pending> toQueue)
             throws SQLException {
         EventCode event = plan.event();
-        // The stored document shows whom routing chose (the canonical envelope's recipient list).
+        // The delivered document shows whom routing chose (the canonical envelope's recipient list).
         InterchangeMessage message = plan.message();
         message.getEnvelope().getRecipient().clear();
         for (PlannedRecipient r : plan.recipients()) {
@@ -206,17 +209,15 @@ public final class Router {
                     .getRecipient()
                     .add(GatewayMessages.recipient(r.orgId(), r.copy() ? RecipientRole.COPY : RecipientRole.PRIMARY));
         }
-        try (PreparedStatement update =
-                connection.prepareStatement("UPDATE message SET canonical_xml = ? WHERE tracking_id = ?")) {
-            PayloadStore.PayloadKey key = deliveries
-                    .payloads()
-                    .key(connection, plan.trackingId())
-                    .orElseThrow(() -> new IllegalStateException("The message's payload key was erased"));
-            // Validated as a whole when intake wrote it (or routing read it); only the recipients above are new.
-            update.setBytes(1, key.encrypt(PayloadStore.CANONICAL_XML, canonical.marshalValidatedDocument(message)));
-            update.setString(2, plan.trackingId());
-            update.executeUpdate();
-        }
+        PayloadStore.PayloadKey key = deliveries
+                .payloads()
+                .key(connection, plan.trackingId())
+                .orElseThrow(() -> new IllegalStateException("The message's payload key was erased"));
+        // Inserted beside the accepted document, never over it: the message row (updated below) stays small.
+        // Validated as a whole when intake wrote it (or routing read it); only the recipients above are new.
+        deliveries
+                .payloads()
+                .insert(connection, key, PayloadKind.ROUTED_XML, canonical.marshalValidatedDocument(message));
         for (PlannedRecipient r : plan.recipients()) {
             if (deliveries.route(connection, plan.trackingId(), r.orgId(), r.role(), event)) {
                 toQueue.add(new DeliveryRelay.Pending(plan.trackingId(), r.orgId()));

@@ -19,8 +19,9 @@ import uk.safeguarding.interchange.ledger.NewLedgerEntry;
 
 /**
  * Crypto-shredding: destroys payload keys whose retention has passed (or on request), each in one transaction with its
- * {@code ERASED} ledger entry ({@code actor} the gateway, {@code reason} why). The ciphertext stays and can never be
- * decrypted again; the ledger never held the payload, so it stays verifiable and the trail still shows the message's
+ * {@code ERASED} ledger entry ({@code actor} the gateway, {@code reason} why). Every payload of the message (all its
+ * {@code payload} rows, whatever their {@link PayloadKind}) is encrypted under that one key: the ciphertexts stay and
+ * can never be decrypted again; the ledger never held the payload, so it stays verifiable and the trail still shows the message's
  * life. Thread-safe.
  */
 public final class PayloadErasure {

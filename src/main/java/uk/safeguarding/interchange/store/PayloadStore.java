@@ -11,19 +11,18 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Per-message payload encryption (spec §10, docs/operations.md "Payloads"): each message gets its own random AES-256
- * data key; the payload columns of {@code message} ({@link #CANONICAL_XML}, {@link #ACK_PAYLOAD}) hold AES-GCM
- * ciphertexts under it, bound to the tracking id and column; the data key is stored in {@code payload_key} wrapped
- * by the gateway {@link MasterKey}, with the message's retention deadline. Erasure ({@link PayloadErasure}) destroys
- * the wrapped key, after which the payload can never be decrypted (crypto-shredding) while the ledger, which only
- * holds hashes, stays verifiable. Works inside the caller's transaction. Thread-safe.
+ * Per-message payload encryption (spec §10, docs/operations.md "Payloads", decision 0009): each message gets its own
+ * random AES-256 data key; its payloads are rows of the insert-only {@code payload} table, one per
+ * {@link PayloadKind}, each an AES-GCM ciphertext under that key bound to the tracking id and kind; the data key is
+ * stored in {@code payload_key} wrapped by the gateway {@link MasterKey}, with the message's retention deadline.
+ * Erasure ({@link PayloadErasure}) destroys the wrapped key, after which no payload of the message can be decrypted
+ * (crypto-shredding) while the ledger, which only holds hashes, stays verifiable.
+ *
+ * <p>The one place that knows the {@code payload} table: callers {@link #insert} and {@link #read}, never write
+ * payload SQL. A payload is never updated: a second insert of the same kind fails. Works inside the caller's
+ * transaction. Thread-safe.
  */
 public final class PayloadStore {
-    /** The {@code message} column holding the canonical XML document. */
-    public static final String CANONICAL_XML = "canonical_xml";
-    /** The {@code message} column holding the acknowledgement sent to the sender. */
-    public static final String ACK_PAYLOAD = "ack_payload";
-
     private final MasterKey masterKey;
     private final RetentionPolicy retention;
 
@@ -36,7 +35,7 @@ public final class PayloadStore {
         return retention;
     }
 
-    /** A new data key for a message, not yet stored: encrypt its payloads, then {@link #save} it. */
+    /** A new data key for a message, not yet stored: {@link #insert} its payloads, {@link #save} it. */
     public PayloadKey newKey(String trackingId) {
         return new PayloadKey(trackingId, PayloadCipher.newKey());
     }
@@ -78,32 +77,66 @@ public final class PayloadStore {
     }
 
     /**
-     * The decrypted content of a payload column of a message: empty when the message is unknown, the column empty, or
-     * its key erased.
+     * Encrypts {@code plaintext} under the message's {@code key} and inserts it as the message's payload of this kind,
+     * in the caller's transaction (after the {@code message} row).
      *
-     * @param column {@link #CANONICAL_XML} or {@link #ACK_PAYLOAD}
+     * @throws SQLException also when the message already has a payload of this kind (payloads are never replaced)
      */
-    public Optional<byte[]> read(Connection connection, String trackingId, String column) throws SQLException {
-        if (!column.equals(CANONICAL_XML) && !column.equals(ACK_PAYLOAD)) {
-            throw new IllegalArgumentException("Not a payload column: " + column);
+    public void insert(Connection connection, PayloadKey key, PayloadKind kind, byte[] plaintext) throws SQLException {
+        try (PreparedStatement insert =
+                connection.prepareStatement("INSERT INTO payload (tracking_id, kind, content) VALUES (?,?,?)")) {
+            insert.setString(1, key.trackingId());
+            insert.setString(2, kind.code());
+            insert.setBytes(3, key.encrypt(kind, plaintext));
+            insert.executeUpdate();
         }
+    }
+
+    /**
+     * The decrypted payload of this kind of a message: empty when the message is unknown, has no such payload, or its
+     * key was erased.
+     */
+    public Optional<byte[]> read(Connection connection, String trackingId, PayloadKind kind) throws SQLException {
         Optional<PayloadKey> key = key(connection, trackingId);
         if (key.isEmpty()) {
             return Optional.empty();
         }
+        return ciphertext(connection, trackingId, kind).map(c -> key.get().decrypt(kind, c));
+    }
+
+    /**
+     * The document to deliver of a routed message: {@link PayloadKind#ROUTED_XML}, or, for a message routed before
+     * migration V21 (which has none), its {@link PayloadKind#CANONICAL_XML}, which routing then overwrote with the
+     * routed document. Empty when the message is unknown or its key was erased. Only meaningful once the message is
+     * routed (it has deliveries).
+     */
+    public Optional<byte[]> readRouted(Connection connection, String trackingId) throws SQLException {
+        Optional<PayloadKey> key = key(connection, trackingId);
+        if (key.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<byte[]> routed = ciphertext(connection, trackingId, PayloadKind.ROUTED_XML)
+                .map(c -> key.get().decrypt(PayloadKind.ROUTED_XML, c));
+        if (routed.isPresent()) {
+            return routed;
+        }
+        return ciphertext(connection, trackingId, PayloadKind.CANONICAL_XML)
+                .map(c -> key.get().decrypt(PayloadKind.CANONICAL_XML, c));
+    }
+
+    private static Optional<byte[]> ciphertext(Connection connection, String trackingId, PayloadKind kind)
+            throws SQLException {
         try (PreparedStatement query =
-                connection.prepareStatement("SELECT " + column + " FROM message WHERE tracking_id = ?")) {
+                connection.prepareStatement("SELECT content FROM payload WHERE tracking_id = ? AND kind = ?")) {
             query.setString(1, trackingId);
+            query.setString(2, kind.code());
             try (ResultSet rs = query.executeQuery()) {
-                if (!rs.next() || rs.getBytes(1) == null) {
-                    return Optional.empty();
-                }
-                return Optional.of(key.get().decrypt(column, rs.getBytes(1)));
+                return rs.next() ? Optional.of(rs.getBytes(1)) : Optional.empty();
             }
         }
     }
 
-    /** One message's data key (in memory only while in use). Thread-safe. */
+    /** One message's data key (in memory only while in use); {@link PayloadStore} encrypts with it. Thread-safe. */
     public static final class PayloadKey {
         private final String trackingId;
         private final byte[] key;
@@ -118,20 +151,19 @@ public final class PayloadStore {
             return trackingId;
         }
 
-        /** Encrypts the content of payload column {@code column}. */
-        public byte[] encrypt(String column, byte[] plaintext) {
-            return PayloadCipher.encrypt(key, context(column), plaintext);
+        byte[] encrypt(PayloadKind kind, byte[] plaintext) {
+            return PayloadCipher.encrypt(key, context(kind), plaintext);
         }
 
         /**
-         * @throws IllegalArgumentException when the ciphertext was altered or belongs to another message or column
+         * @throws IllegalArgumentException when the ciphertext was altered or belongs to another message or kind
          */
-        public byte[] decrypt(String column, byte[] ciphertext) {
-            return PayloadCipher.decrypt(key, context(column), ciphertext);
+        byte[] decrypt(PayloadKind kind, byte[] ciphertext) {
+            return PayloadCipher.decrypt(key, context(kind), ciphertext);
         }
 
-        private String context(String column) {
-            return "interchange-payload/v1/" + trackingId + "/" + column;
+        private String context(PayloadKind kind) {
+            return "interchange-payload/v1/" + trackingId + "/" + kind.code();
         }
 
         @Override

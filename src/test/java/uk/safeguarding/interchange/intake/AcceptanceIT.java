@@ -35,6 +35,7 @@ import uk.safeguarding.interchange.ledger.LedgerAppender;
 import uk.safeguarding.interchange.store.Database;
 import uk.safeguarding.interchange.store.GroupCommit;
 import uk.safeguarding.interchange.store.MasterKey;
+import uk.safeguarding.interchange.store.PayloadKind;
 import uk.safeguarding.interchange.store.PayloadStore;
 import uk.safeguarding.interchange.store.RetentionPolicy;
 import uk.safeguarding.interchange.testsupport.QueueContents;
@@ -113,23 +114,31 @@ class AcceptanceIT {
 
         try (Connection c = database.dataSource().getConnection();
                 PreparedStatement ps =
-                        c.prepareStatement("SELECT canonical_xml, ack_payload FROM message WHERE tracking_id = ?")) {
+                        c.prepareStatement("SELECT kind, content FROM payload WHERE tracking_id = ? ORDER BY kind")) {
             ps.setString(1, s.trackingId());
+            List<String> kinds = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
-                assertThat(rs.next()).isTrue();
-                assertThat(new String(rs.getBytes(1), StandardCharsets.ISO_8859_1))
-                        .doesNotContain("InterchangeMessage");
-                assertThat(new String(rs.getBytes(2), StandardCharsets.ISO_8859_1))
-                        .doesNotContain("ack ");
+                while (rs.next()) {
+                    kinds.add(rs.getString(1));
+                    assertThat(new String(rs.getBytes(2), StandardCharsets.ISO_8859_1))
+                            .doesNotContain("InterchangeMessage")
+                            .doesNotContain("ack ");
+                }
             }
-            assertThat(payloads.read(c, s.trackingId(), PayloadStore.CANONICAL_XML))
+            assertThat(kinds)
+                    .as("the accepted document and the acknowledgement")
+                    .containsExactly("ack_payload", "canonical_xml");
+            assertThat(payloads.read(c, s.trackingId(), PayloadKind.CANONICAL_XML))
                     .hasValue(s.canonicalXml());
-            assertThat(payloads.read(c, s.trackingId(), PayloadStore.ACK_PAYLOAD))
+            assertThat(payloads.read(c, s.trackingId(), PayloadKind.ACK_PAYLOAD))
                     .hasValue(accepted.acknowledgement());
+            assertThat(payloads.read(c, s.trackingId(), PayloadKind.ROUTED_XML))
+                    .as("not routed yet")
+                    .isEmpty();
             PayloadStore otherMaster = new PayloadStore(
                     new MasterKey("k".repeat(32).getBytes(StandardCharsets.US_ASCII)),
                     RetentionPolicy.from(new java.util.Properties()));
-            assertThatThrownBy(() -> otherMaster.read(c, s.trackingId(), PayloadStore.CANONICAL_XML))
+            assertThatThrownBy(() -> otherMaster.read(c, s.trackingId(), PayloadKind.CANONICAL_XML))
                     .isInstanceOf(java.sql.SQLException.class)
                     .hasMessageContaining("another master key");
         }
@@ -139,7 +148,9 @@ class AcceptanceIT {
     void exactResendReturnsTheOriginalAcknowledgementAndQueuesNothingMore() throws Exception {
         Accepted first = acceptance.accept(submission("bundle-2", "b".repeat(64)), ack());
 
-        Accepted again = acceptance.accept(submission("bundle-2", "b".repeat(64)), ack());
+        // A renderer that would say something else: the stored acknowledgement (payload ack_payload) is returned.
+        Accepted again = acceptance.accept(
+                submission("bundle-2", "b".repeat(64)), (id, at) -> "rendered again".getBytes(StandardCharsets.UTF_8));
 
         assertThat(again.duplicate()).isTrue();
         assertThat(again.trackingId()).isEqualTo(first.trackingId());

@@ -37,6 +37,7 @@ import uk.safeguarding.interchange.canonical.xml.InterchangeMessage;
 import uk.safeguarding.interchange.intake.Acceptance;
 import uk.safeguarding.interchange.intake.RoutingQueue;
 import uk.safeguarding.interchange.intake.Submission;
+import uk.safeguarding.interchange.store.PayloadKind;
 import uk.safeguarding.interchange.store.PayloadStore;
 import uk.safeguarding.interchange.testsupport.QueueContents;
 import uk.safeguarding.interchange.testsupport.TestGateway;
@@ -137,7 +138,7 @@ class RoutingBatchIT {
         sendRaw(fresh);
         List<String> before = new ArrayList<>();
         for (String id : routed) {
-            before.add(id + " " + ledger(id) + " " + states(id));
+            before.add(id + " " + ledger(id) + " " + states(id) + " " + payloadKinds(id));
         }
         startRouting();
 
@@ -148,9 +149,10 @@ class RoutingBatchIT {
                 .isEqualTo(2);
         List<String> after = new ArrayList<>();
         for (String id : routed) {
-            after.add(id + " " + ledger(id) + " " + states(id));
+            after.add(id + " " + ledger(id) + " " + states(id) + " " + payloadKinds(id));
         }
         assertThat(after).isEqualTo(before);
+        assertThat(before).allSatisfy(b -> assertThat(b).endsWith("[ack_payload, canonical_xml, routed_xml]"));
         assertThat(deadLetters()).doesNotContain(fresh).doesNotContainAnyElementsOf(routed);
     }
 
@@ -182,6 +184,13 @@ class RoutingBatchIT {
                         .getRecipient())
                 .extracting(r -> r.getOrgId())
                 .contains(LA_850);
+        // The document as accepted is kept beside the routed one: no recipients (the sender named none).
+        assertThat(CANONICAL
+                        .unmarshal(accepted(handedOver).getBytes(StandardCharsets.UTF_8))
+                        .getEnvelope()
+                        .getRecipient())
+                .isEmpty();
+        assertThat(accepted(read)).doesNotContain("<recipient ");
     }
 
     // ------------------------------------------------------------------ helpers
@@ -259,14 +268,40 @@ class RoutingBatchIT {
         return QueueContents.bodies(gateway.jmsConnectionFactory(), queue);
     }
 
+    /** The document to deliver (as routed). */
     private static String stored(String trackingId) throws Exception {
-        PayloadStore payloads = gateway.camelContext()
-                .getRegistry()
-                .lookupByNameAndType(GatewayRuntime.PAYLOAD_STORE, PayloadStore.class);
+        try (Connection c = gateway.dataSource().getConnection()) {
+            return new String(payloads().readRouted(c, trackingId).orElseThrow(), StandardCharsets.UTF_8);
+        }
+    }
+
+    /** The document as intake accepted it. */
+    private static String accepted(String trackingId) throws Exception {
         try (Connection c = gateway.dataSource().getConnection()) {
             return new String(
-                    payloads.read(c, trackingId, PayloadStore.CANONICAL_XML).orElseThrow(), StandardCharsets.UTF_8);
+                    payloads().read(c, trackingId, PayloadKind.CANONICAL_XML).orElseThrow(), StandardCharsets.UTF_8);
         }
+    }
+
+    private static PayloadStore payloads() {
+        return gateway.camelContext()
+                .getRegistry()
+                .lookupByNameAndType(GatewayRuntime.PAYLOAD_STORE, PayloadStore.class);
+    }
+
+    private static List<String> payloadKinds(String trackingId) throws Exception {
+        List<String> kinds = new ArrayList<>();
+        try (Connection c = gateway.dataSource().getConnection();
+                PreparedStatement ps =
+                        c.prepareStatement("SELECT kind FROM payload WHERE tracking_id = ? ORDER BY kind")) {
+            ps.setString(1, trackingId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    kinds.add(rs.getString(1));
+                }
+            }
+        }
+        return kinds;
     }
 
     private static void execute(String sql, String trackingId) throws Exception {

@@ -3,10 +3,12 @@ package uk.safeguarding.interchange.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The migrations on H2 in PostgreSQL mode, the embedded default. */
 class DatabaseTest {
@@ -27,5 +29,11 @@ class DatabaseTest {
             s.executeUpdate("INSERT INTO ledger_entry (seq, ts, event, actor, outcome)"
                     + " VALUES (1, CURRENT_TIMESTAMP, 'rejected', 'urn:interchange:gateway:national', 'AUTH-001')");
         }
+    }
+
+    @Test
+    void movesPayloadsOfOldMessagesIntoThePayloadTableReadableAndErasable(@TempDir Path tmp) throws Exception {
+        OldPayloadColumnsMigration.run(
+                "jdbc:h2:file:" + tmp.resolve("v20") + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE", "sa", "");
     }
 }

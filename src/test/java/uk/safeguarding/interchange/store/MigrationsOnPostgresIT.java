@@ -7,17 +7,33 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Instant;
 import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The Flyway migrations run on real PostgreSQL (the production database) as well as on H2. */
 class MigrationsOnPostgresIT {
+    static EmbeddedPostgres pg;
+
+    @BeforeAll
+    static void start() throws Exception {
+        pg = EmbeddedPostgres.builder().start();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (pg != null) {
+            pg.close();
+        }
+    }
+
     @Test
     void migratesPostgresAndEnforcesTheIdempotencyKey() throws Exception {
-        try (EmbeddedPostgres pg = EmbeddedPostgres.builder().start();
-                Database db = Database.open(pg.getJdbcUrl("postgres", "postgres"), "postgres", "postgres", 2)) {
+        try (Database db = Database.open(pg.getJdbcUrl("postgres", "postgres"), "postgres", "postgres", 2)) {
             assertThat(db.isUp()).isTrue();
             insert(db.dataSource(), "trk-1", "msg-1");
 
@@ -27,18 +43,26 @@ class MigrationsOnPostgresIT {
         }
     }
 
+    @Test
+    void movesPayloadsOfOldMessagesIntoThePayloadTableReadableAndErasable() throws Exception {
+        try (Connection c = pg.getPostgresDatabase().getConnection();
+                Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE at_v20");
+        }
+        OldPayloadColumnsMigration.run(pg.getJdbcUrl("postgres", "at_v20"), "postgres", "postgres");
+    }
+
     private static void insert(DataSource ds, String trackingId, String senderMessageId) throws SQLException {
         try (Connection c = ds.getConnection();
                 PreparedStatement ps = c.prepareStatement(
                         "INSERT INTO message (tracking_id, sender_id, sender_message_id, content_sha256, event,"
-                                + " received_at, canonical_xml) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                                + " received_at) VALUES (?, ?, ?, ?, ?, ?)")) {
             ps.setString(1, trackingId);
             ps.setString(2, "urn:interchange:school:100001");
             ps.setString(3, senderMessageId);
             ps.setString(4, "a".repeat(64));
             ps.setString(5, "safeguarding-referral");
             ps.setTimestamp(6, Timestamp.from(Instant.now()));
-            ps.setBytes(7, new byte[] {1, 2, 3});
             ps.executeUpdate();
         }
     }

@@ -100,22 +100,37 @@ class PayloadErasureIT {
 
         await().atMost(Duration.ofSeconds(20)).until(() -> {
             try (Connection c = gateway.dataSource().getConnection()) {
-                return payloads.read(c, trackingId, PayloadStore.CANONICAL_XML).isEmpty();
+                return payloads.read(c, trackingId, PayloadKind.CANONICAL_XML).isEmpty();
             }
         });
 
-        try (Connection c = gateway.dataSource().getConnection();
-                PreparedStatement ps = c.prepareStatement("SELECT m.canonical_xml, k.wrapped_key, k.erased_at"
-                        + " FROM message m JOIN payload_key k ON k.tracking_id = m.tracking_id"
-                        + " WHERE m.tracking_id = ?")) {
-            ps.setString(1, trackingId);
-            try (ResultSet rs = ps.executeQuery()) {
-                assertThat(rs.next()).isTrue();
-                assertThat(rs.getBytes(1)).as("the ciphertext stays").isNotEmpty();
-                assertThat(new String(rs.getBytes(1), StandardCharsets.ISO_8859_1))
-                        .doesNotContain("child");
-                assertThat(rs.getBytes(2)).as("the key is gone").isNull();
-                assertThat(rs.getTimestamp(3)).isNotNull();
+        try (Connection c = gateway.dataSource().getConnection()) {
+            for (PayloadKind kind : PayloadKind.values()) {
+                assertThat(payloads.read(c, trackingId, kind)).as(kind.name()).isEmpty();
+            }
+            assertThat(payloads.readRouted(c, trackingId)).isEmpty();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT k.wrapped_key, k.erased_at FROM payload_key k" + " WHERE k.tracking_id = ?")) {
+                ps.setString(1, trackingId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    assertThat(rs.next()).isTrue();
+                    assertThat(rs.getBytes(1)).as("the key is gone").isNull();
+                    assertThat(rs.getTimestamp(2)).isNotNull();
+                }
+            }
+            try (PreparedStatement ps =
+                    c.prepareStatement("SELECT kind, content FROM payload WHERE tracking_id = ? ORDER BY kind")) {
+                ps.setString(1, trackingId);
+                List<String> kinds = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        kinds.add(rs.getString(1));
+                        assertThat(rs.getBytes(2)).as("the ciphertext stays").isNotEmpty();
+                        assertThat(new String(rs.getBytes(2), StandardCharsets.ISO_8859_1))
+                                .doesNotContain("child");
+                    }
+                }
+                assertThat(kinds).containsExactly("ack_payload", "canonical_xml");
             }
         }
         JsonNode trail = JSON.readTree(

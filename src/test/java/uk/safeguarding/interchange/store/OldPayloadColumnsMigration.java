@@ -1,0 +1,104 @@
+package uk.safeguarding.interchange.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Properties;
+import org.flywaydb.core.Flyway;
+import uk.safeguarding.interchange.ledger.LedgerAppender;
+
+/**
+ * Migration V21 on a database holding messages of the old shape (payloads in {@code message.canonical_xml} and
+ * {@code message.ack_payload}): one routed (its canonical_xml is the routed document, routing wrote over the
+ * accepted one) and one still waiting for routing. Run on H2 ({@link DatabaseTest}) and PostgreSQL
+ * ({@link MigrationsOnPostgresIT}) against an empty database.
+ */
+final class OldPayloadColumnsMigration {
+    private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-21T09:00:00Z"), ZoneOffset.UTC);
+    private static final byte[] ROUTED = utf8("<InterchangeMessage>routed to la 850</InterchangeMessage>");
+    private static final byte[] ACCEPTED = utf8("<InterchangeMessage>as accepted</InterchangeMessage>");
+    private static final byte[] ROUTED_NOW = utf8("<InterchangeMessage>routed after the upgrade</InterchangeMessage>");
+
+    private OldPayloadColumnsMigration() {}
+
+    static void run(String jdbcUrl, String user, String password) throws Exception {
+        PayloadStore payloads = new PayloadStore(new MasterKey(new byte[32]), RetentionPolicy.from(new Properties()));
+        Flyway.configure()
+                .dataSource(jdbcUrl, user, password)
+                .locations("classpath:db/migration")
+                .target("20")
+                .load()
+                .migrate();
+        try (Connection c = DriverManager.getConnection(jdbcUrl, user, password)) {
+            insertOldShape(c, payloads, "old-routed", true, ROUTED, utf8("ack 1"));
+            insertOldShape(c, payloads, "old-unrouted", false, ACCEPTED, utf8("ack 2"));
+        }
+
+        try (Database db = Database.open(jdbcUrl, user, password, 2);
+                Connection c = db.dataSource().getConnection()) {
+            assertThatThrownBy(() -> c.prepareStatement("SELECT canonical_xml FROM message")
+                            .executeQuery())
+                    .isInstanceOf(SQLException.class);
+            assertThat(payloads.read(c, "old-routed", PayloadKind.ACK_PAYLOAD)).hasValue(utf8("ack 1"));
+            assertThat(payloads.read(c, "old-unrouted", PayloadKind.ACK_PAYLOAD))
+                    .hasValue(utf8("ack 2"));
+            assertThat(payloads.readRouted(c, "old-routed"))
+                    .as("delivered as before")
+                    .hasValue(ROUTED);
+            assertThat(payloads.read(c, "old-unrouted", PayloadKind.CANONICAL_XML))
+                    .as("routing loads the accepted document")
+                    .hasValue(ACCEPTED);
+
+            // Routing it now inserts its routed document beside the accepted one (no conflict with migrated rows).
+            payloads.insert(c, payloads.key(c, "old-unrouted").orElseThrow(), PayloadKind.ROUTED_XML, ROUTED_NOW);
+            assertThat(payloads.readRouted(c, "old-unrouted")).hasValue(ROUTED_NOW);
+            assertThat(payloads.read(c, "old-unrouted", PayloadKind.CANONICAL_XML))
+                    .hasValue(ACCEPTED);
+
+            PayloadErasure erasure = new PayloadErasure(db.dataSource(), new LedgerAppender(CLOCK), CLOCK);
+            assertThat(erasure.erase("old-routed", "test")).isTrue();
+            assertThat(erasure.erase("old-unrouted", "test")).isTrue();
+            for (String id : new String[] {"old-routed", "old-unrouted"}) {
+                for (PayloadKind kind : PayloadKind.values()) {
+                    assertThat(payloads.read(c, id, kind)).as(id + " " + kind).isEmpty();
+                }
+                assertThat(payloads.readRouted(c, id)).as(id).isEmpty();
+            }
+        }
+    }
+
+    private static void insertOldShape(
+            Connection c, PayloadStore payloads, String trackingId, boolean routed, byte[] document, byte[] ack)
+            throws SQLException {
+        PayloadStore.PayloadKey key = payloads.newKey(trackingId);
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO message (tracking_id, sender_id, sender_message_id, content_sha256, event, received_at,"
+                        + " canonical_xml, ack_payload, routed_at) VALUES (?,?,?,?,?,?,?,?,?)")) {
+            ps.setString(1, trackingId);
+            ps.setString(2, "urn:interchange:school:100001");
+            ps.setString(3, "msg-" + trackingId);
+            ps.setString(4, "a".repeat(64));
+            ps.setString(5, "safeguarding-referral");
+            ps.setTimestamp(6, Timestamp.from(CLOCK.instant()));
+            // The old columns used the same AES-GCM context as the kinds of the same name.
+            ps.setBytes(7, key.encrypt(PayloadKind.CANONICAL_XML, document));
+            ps.setBytes(8, key.encrypt(PayloadKind.ACK_PAYLOAD, ack));
+            ps.setTimestamp(9, routed ? Timestamp.from(CLOCK.instant()) : null);
+            ps.executeUpdate();
+        }
+        payloads.save(c, key, "safeguarding-referral", CLOCK.instant());
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}
