@@ -36,6 +36,7 @@ import uk.safeguarding.interchange.broker.DeliveryConsumers;
 import uk.safeguarding.interchange.broker.EmbeddedBroker;
 import uk.safeguarding.interchange.broker.JmsDeliveryQueue;
 import uk.safeguarding.interchange.broker.JmsRoutingQueue;
+import uk.safeguarding.interchange.broker.MailboxQueues;
 import uk.safeguarding.interchange.broker.RoutingQueueConsumer;
 import uk.safeguarding.interchange.canonical.CanonicalXml;
 import uk.safeguarding.interchange.config.GatewaySettings;
@@ -167,6 +168,8 @@ public final class GatewayRuntime implements AutoCloseable {
     public static final String ROUTING_RULES = "routingRules";
     /** Camel registry name of the {@link Mailbox} (mailbox delivery mode). */
     public static final String MAILBOX = "mailbox";
+    /** Camel registry name of the {@link MailboxQueues} (routes/mailbox-delivery.yaml). */
+    public static final String MAILBOX_QUEUES = "mailboxQueues";
     /** Camel registry name of the {@link MessageStatusService} (per-recipient states for the sender). */
     public static final String MESSAGE_STATUS = "messageStatus";
     /** Camel registry name of the one {@link CertificateValidator} (TLS clients and message signers). */
@@ -510,6 +513,10 @@ public final class GatewayRuntime implements AutoCloseable {
         main.bind(ROUTING_RULES, new RoutingRules(postcodes, new JdbcMessageHistory(ds)));
         main.bind("deliveryRelay", relay);
         main.bind(MAILBOX, mailbox);
+        MailboxQueues mailboxQueues = new MailboxQueues(
+                broker.connectionFactory(), mailbox, (int) longProperty("gateway.delivery.batch.max", 50), 500);
+        started.push(mailboxQueues);
+        main.bind(MAILBOX_QUEUES, mailboxQueues);
         main.bind(MESSAGE_STATUS, messageStatus);
         main.bind("deliveryApi", new DeliveryApi(mailbox, messageStatus));
         main.bind("deliveryConsumers", deliveryConsumers);

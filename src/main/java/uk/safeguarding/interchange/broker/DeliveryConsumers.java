@@ -15,10 +15,11 @@ import uk.safeguarding.interchange.directory.OrganisationKind;
 
 /**
  * One consumer route per recipient queue, made from the route template {@value #TEMPLATE} in
- * routes/mailbox-delivery.yaml for every organisation in the directory that can receive messages and uses the
- * {@code mailbox} mode, and from {@value #PUSH_TEMPLATE} (routes/push-delivery.yaml) for the push modes. {@link #sync()} adds routes for organisations that appeared since (after a directory reload);
- * routes of removed organisations stay (their queued messages still reach the mailbox store). A consumer keeps the
- * template it was made with until restart. Thread-safe.
+ * routes/mailbox-delivery.yaml (a timer route that has {@link MailboxQueues} store the queue's deliveries in batches)
+ * for every organisation in the directory that can receive messages and uses the {@code mailbox} mode, and from
+ * {@value #PUSH_TEMPLATE} (routes/push-delivery.yaml, a JMS route) for the push modes. {@link #sync()} adds routes for
+ * organisations that appeared since (after a directory reload); routes of removed organisations stay (their queued
+ * messages still reach the mailbox store). A consumer keeps the template it was made with until restart. Thread-safe.
  */
 public final class DeliveryConsumers {
     /** The route template's id. */

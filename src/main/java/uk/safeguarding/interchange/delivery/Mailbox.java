@@ -32,8 +32,8 @@ import uk.safeguarding.interchange.ledger.NewLedgerEntry;
 import uk.safeguarding.interchange.store.GroupCommit;
 
 /**
- * The {@code mailbox} delivery mode (spec §9, as in NHS MESH): the per-recipient queue consumer {@link #store stores}
- * each message once; the recipient {@link #list lists}, {@link #fetch fetches} and {@link #acknowledge acknowledges}
+ * The {@code mailbox} delivery mode (spec §9, as in NHS MESH): the per-recipient queue consumer {@link #storeAll
+ * stores} each message once; the recipient {@link #list lists}, {@link #fetch fetches} and {@link #acknowledge acknowledges}
  * it. Acknowledging moves the delivery to {@code DELIVERED} and sends the original sender a {@code delivery-receipt}
  * (for messages the gateway did not originate), in one transaction. Stores and acknowledgements that arrive together
  * are committed together ({@link GroupCommit}); the receipts a group sends are published in one broker transaction.
@@ -81,29 +81,40 @@ public final class Mailbox {
     public record Acknowledged(String trackingId, String recipient, DeliveryState state, Optional<String> receipt) {}
 
     /**
-     * Puts the message in the recipient's mailbox, once: a second call for the same (message, recipient) — a
-     * redelivered queue message — changes nothing. A delivery that was withdrawn before it arrived is not stored.
+     * Puts these messages, taken from the recipient's queue in this order, in the recipient's mailbox, together (one
+     * unit of the group commit, so they share one available time and are listed in acceptance order), each once: a
+     * message already in the mailbox (a redelivered queue message, or the same one twice in the list) changes nothing.
+     * A delivery that was withdrawn before it arrived is not stored.
      *
-     * @return true when the message was stored now
-     * @throws IllegalStateException when no such delivery was routed (the queue message is then dead-lettered)
+     * @return how many were stored now
+     * @throws IllegalStateException when no delivery of one of them to the recipient was routed: then nothing of the
+     *     list is stored (the queue consumer isolates that message, which ends in the dead-letter queue)
      */
-    public boolean store(String trackingId, String recipientId) throws SQLException {
+    public int storeAll(List<String> trackingIds, String recipientId) throws SQLException {
+        List<String> ids = List.copyOf(trackingIds);
+        Objects.requireNonNull(recipientId);
         return group.execute((connection, after) -> {
-            Deliveries.Row row = deliveries
-                    .find(connection, trackingId, recipientId)
-                    .orElseThrow(() -> new IllegalStateException(
-                            "No delivery of " + trackingId + " to " + recipientId + " was routed"));
-            if (row.state() == DeliveryState.WITHDRAWN || exists(connection, trackingId, recipientId)) {
-                return false;
-            }
+            Timestamp availableAt = Timestamp.from(now());
+            int stored = 0;
             try (PreparedStatement insert = connection.prepareStatement(
                     "INSERT INTO mailbox (tracking_id, recipient_id, available_at) VALUES (?,?,?)")) {
-                insert.setString(1, trackingId);
-                insert.setString(2, recipientId);
-                insert.setTimestamp(3, Timestamp.from(now()));
-                insert.executeUpdate();
+                for (String trackingId : ids) {
+                    Deliveries.Row row = deliveries
+                            .find(connection, trackingId, recipientId)
+                            .orElseThrow(() -> new IllegalStateException(
+                                    "No delivery of " + trackingId + " to " + recipientId + " was routed"));
+                    // Inserted one by one, so that a repeat later in the list finds the earlier insert.
+                    if (row.state() == DeliveryState.WITHDRAWN || exists(connection, trackingId, recipientId)) {
+                        continue;
+                    }
+                    insert.setString(1, trackingId);
+                    insert.setString(2, recipientId);
+                    insert.setTimestamp(3, availableAt);
+                    insert.executeUpdate();
+                    stored++;
+                }
             }
-            return true;
+            return stored;
         });
     }
 
@@ -117,7 +128,8 @@ public final class Mailbox {
 
     /**
      * Unacknowledged messages in the caller's mailboxes received after {@code since} (when given), oldest first, at
-     * most {@code limit}.
+     * most {@code limit}. Oldest first means by the time a message became available, then (for the messages stored
+     * together, which share that time) by acceptance time, which is their order on the recipient's queue.
      */
     public List<MailboxEntry> list(String callerId, Instant since, int limit) {
         Set<String> owners = owners(callerId, null);
@@ -129,7 +141,8 @@ public final class Mailbox {
                                 + " b.acknowledged_at FROM mailbox b JOIN message m ON m.tracking_id = b.tracking_id"
                                 + " WHERE b.recipient_id IN (" + placeholders + ") AND b.acknowledged_at IS NULL"
                                 + (since == null ? "" : " AND m.received_at > ?")
-                                + " ORDER BY b.available_at, m.tracking_id FETCH FIRST " + Math.max(1, limit)
+                                + " ORDER BY b.available_at, m.received_at, m.tracking_id FETCH FIRST "
+                                + Math.max(1, limit)
                                 + " ROWS ONLY")) {
             int i = 1;
             for (String owner : owners) {

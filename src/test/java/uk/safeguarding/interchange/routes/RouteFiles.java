@@ -192,6 +192,9 @@ final class RouteFiles {
                         PostcodeTables.loadTable(Path.of("config/postcode-la.csv")), new JdbcMessageHistory(ds)));
         beans.put("deliveryRelay", relay);
         beans.put(GatewayRuntime.MAILBOX, mailbox);
+        beans.put(
+                GatewayRuntime.MAILBOX_QUEUES,
+                new uk.safeguarding.interchange.broker.MailboxQueues(cf, mailbox, 10, 100));
         beans.put(GatewayRuntime.MESSAGE_STATUS, status);
         beans.put("deliveryApi", new DeliveryApi(mailbox, status));
         beans.put("deliveryConsumers", new DeliveryConsumers(directory::current));
