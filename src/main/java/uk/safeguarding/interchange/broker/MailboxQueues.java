@@ -12,7 +12,7 @@ import uk.safeguarding.interchange.delivery.DeliveryQueue;
 import uk.safeguarding.interchange.delivery.Mailbox;
 
 /**
- * The queue consumers of the {@code mailbox}-mode recipients (routes/mailbox-delivery.yaml, decision 0008): one
+ * The queue consumers of the {@code mailbox}-mode recipients (routes/mailbox-delivery.yaml, decision 0010): one
  * {@link QueueBatchConsumer} per recipient queue ({@link DeliveryQueue#queueName}), made on first use, that takes the
  * deliveries already waiting (up to a maximum) and stores them with one {@link Mailbox#storeAll} before it
  * acknowledges them. A batch that cannot be stored (a delivery that was never routed, the database unavailable) is

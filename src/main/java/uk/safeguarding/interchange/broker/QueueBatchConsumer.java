@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Consumes one queue in batches for a handler that commits its database work before the messages may be acknowledged
- * (decisions 0006 and 0008): receives the messages already waiting (up to a maximum) in one transacted JMS session,
+ * (decisions 0006 and 0010): receives the messages already waiting (up to a maximum) in one transacted JMS session,
  * hands their text bodies to the handler, and commits the JMS session only after the handler reported the whole batch
  * done. When it did not (or threw), the session is rolled back instead: the broker redelivers the batch (the handler
  * must be idempotent, so what it already committed commits nothing new), and the next messages are taken one per

@@ -47,7 +47,7 @@ import uk.safeguarding.interchange.testsupport.QueueContents;
 import uk.safeguarding.interchange.testsupport.TestGateway;
 
 /**
- * Batched mailbox delivery (decision 0008) in the real gateway (the real routes, Artemis, H2, HTTPS): LA 850's
+ * Batched mailbox delivery (decision 0010) in the real gateway (the real routes, Artemis, H2, HTTPS): LA 850's
  * consumer route is stopped while its queue fills, so that the deliveries are received in batches when it starts.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
