@@ -92,6 +92,8 @@ public final class DeliveryRelay {
                     .toList();
         }
         publish(pending);
+        // The relay runs rarely: its marks need not wait for a group, so they are committed now.
+        group.flush();
         return pending.size();
     }
 }

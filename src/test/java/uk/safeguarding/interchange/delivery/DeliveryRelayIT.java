@@ -39,6 +39,9 @@ class DeliveryRelayIT {
 
     Database database;
     Deliveries deliveries;
+    /** One group commit for every relay of a test, as in the gateway: the relays' marks ride in it. */
+    GroupCommit group;
+
     final List<DeliveryRelay.Pending> published = new ArrayList<>();
     final List<Integer> groups = new ArrayList<>();
 
@@ -60,6 +63,7 @@ class DeliveryRelayIT {
     void start() {
         database = Database.open(
                 "jdbc:h2:file:" + tmp.resolve("db/relay") + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE", "sa", "", 4);
+        group = new GroupCommit(database.dataSource(), 8);
         LedgerAppender ledger = new LedgerAppender(CLOCK);
         PayloadStore payloads = new PayloadStore(new MasterKey(new byte[32]), RetentionPolicy.from(new Properties()));
         deliveries = new Deliveries(ledger, CLOCK, payloads);
@@ -93,7 +97,7 @@ class DeliveryRelayIT {
     private DeliveryRelay relayAt(Duration sinceRouting) {
         return new DeliveryRelay(
                 database.dataSource(),
-                new GroupCommit(database.dataSource(), 8),
+                group,
                 deliveries,
                 queue,
                 Clock.offset(CLOCK, sinceRouting),

@@ -272,7 +272,6 @@ class AcceptanceIT {
     void acceptancesThatArriveDuringACommitAreCommittedAndPublishedAsOneGroup() throws Exception {
         GatedQueue gated = new GatedQueue();
         gated.release.countDown();
-        GroupCommit group = new GroupCommit(database.dataSource(), Acceptance.MAX_GROUP);
         Acceptance grouped =
                 new Acceptance(database.dataSource(), group, ledger, gated, CLOCK, payloads, submission -> {});
         ExecutorService pool = Executors.newFixedThreadPool(22);
@@ -325,7 +324,6 @@ class AcceptanceIT {
     @Test
     void aConflictOrAResendInAGroupSettlesAloneAndTheRestOfTheGroupIsAccepted() throws Exception {
         acceptance.accept(submission("known", "2".repeat(64)), ack());
-        GroupCommit group = new GroupCommit(database.dataSource(), Acceptance.MAX_GROUP);
         Acceptance grouped =
                 new Acceptance(database.dataSource(), group, ledger, queue, CLOCK, payloads, submission -> {});
         ExecutorService pool = Executors.newFixedThreadPool(8);
