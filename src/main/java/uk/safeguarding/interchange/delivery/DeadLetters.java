@@ -14,6 +14,7 @@ import java.util.Objects;
 import javax.sql.DataSource;
 import uk.safeguarding.interchange.ledger.LedgerAppender;
 import uk.safeguarding.interchange.ledger.NewLedgerEntry;
+import uk.safeguarding.interchange.store.Transactions;
 import uk.safeguarding.interchange.trust.OrganisationIds;
 
 /**
@@ -68,47 +69,40 @@ public final class DeadLetters {
      */
     public List<String> replay(String trackingId, String recipientId, String operator) throws SQLException {
         List<String> replayed = new ArrayList<>();
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                List<String[]> parked = new ArrayList<>();
-                try (PreparedStatement lock = connection.prepareStatement(
-                        "SELECT d.recipient_id, m.event FROM delivery d JOIN message m ON m.tracking_id = d.tracking_id"
-                                + " WHERE d.tracking_id = ? AND d.state = 'DELIVERY_FAILED'"
-                                + " AND d.dead_lettered_at IS NOT NULL FOR UPDATE")) {
-                    lock.setString(1, trackingId);
-                    try (ResultSet rs = lock.executeQuery()) {
-                        while (rs.next()) {
-                            if (recipientId == null || recipientId.equals(rs.getString(1))) {
-                                parked.add(new String[] {rs.getString(1), rs.getString(2)});
-                            }
+        Transactions.inTransaction(dataSource, connection -> {
+            List<String[]> parked = new ArrayList<>();
+            try (PreparedStatement lock = connection.prepareStatement(
+                    "SELECT d.recipient_id, m.event FROM delivery d JOIN message m ON m.tracking_id = d.tracking_id"
+                            + " WHERE d.tracking_id = ? AND d.state = 'DELIVERY_FAILED'"
+                            + " AND d.dead_lettered_at IS NOT NULL FOR UPDATE")) {
+                lock.setString(1, trackingId);
+                try (ResultSet rs = lock.executeQuery()) {
+                    while (rs.next()) {
+                        if (recipientId == null || recipientId.equals(rs.getString(1))) {
+                            parked.add(new String[] {rs.getString(1), rs.getString(2)});
                         }
                     }
                 }
-                Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-                for (String[] p : parked) {
-                    try (PreparedStatement update = connection.prepareStatement(
-                            "UPDATE delivery SET state = 'ROUTED', dead_lettered_at = NULL, next_attempt_at = ?,"
-                                    + " generation = generation + 1, attempts = 0, updated_at = ?"
-                                    + " WHERE tracking_id = ? AND recipient_id = ?")) {
-                        update.setTimestamp(1, Timestamp.from(now));
-                        update.setTimestamp(2, Timestamp.from(now));
-                        update.setString(3, trackingId);
-                        update.setString(4, p[0]);
-                        update.executeUpdate();
-                    }
-                    ledger.append(
-                            connection,
-                            new NewLedgerEntry(
-                                    "REPLAYED", trackingId, null, operatorId(operator), p[0], p[1], null, null));
-                    replayed.add(p[0]);
-                }
-                connection.commit();
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
             }
-        }
+            Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+            for (String[] p : parked) {
+                try (PreparedStatement update = connection.prepareStatement(
+                        "UPDATE delivery SET state = 'ROUTED', dead_lettered_at = NULL, next_attempt_at = ?,"
+                                + " generation = generation + 1, attempts = 0, updated_at = ?"
+                                + " WHERE tracking_id = ? AND recipient_id = ?")) {
+                    update.setTimestamp(1, Timestamp.from(now));
+                    update.setTimestamp(2, Timestamp.from(now));
+                    update.setString(3, trackingId);
+                    update.setString(4, p[0]);
+                    update.executeUpdate();
+                }
+                ledger.append(
+                        connection,
+                        new NewLedgerEntry("REPLAYED", trackingId, null, operatorId(operator), p[0], p[1], null, null));
+                replayed.add(p[0]);
+            }
+            return null;
+        });
         return replayed;
     }
 

@@ -21,6 +21,7 @@ import uk.safeguarding.interchange.canonical.TrackingIds;
 import uk.safeguarding.interchange.directory.Directory;
 import uk.safeguarding.interchange.directory.Organisation;
 import uk.safeguarding.interchange.sla.SlaPolicy;
+import uk.safeguarding.interchange.store.Transactions;
 
 /**
  * Escalates missed service levels (spec §9): called by the {@code sla-timer} route, it finds deliveries whose
@@ -107,37 +108,34 @@ public final class SlaMonitor {
 
     private boolean escalate(String trackingId, String recipientId) throws SQLException {
         List<DeliveryRelay.Pending> toQueue = new ArrayList<>();
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                StoredMessage message = StoredMessage.load(connection, trackingId);
-                Optional<SlaPolicy.Deadline> deadline =
-                        policy.deadline(message.event(), message.priority(), message.receivedAt());
-                Optional<DeliveryState> before = deadline.isEmpty()
-                        ? Optional.empty()
-                        : deliveries.move(
-                                connection,
-                                trackingId,
-                                recipientId,
-                                DeliveryState.ESCALATED,
-                                null,
-                                null,
-                                Deliveries.GATEWAY_ACTOR,
-                                message.event());
-                // Re-checked under the row lock: acknowledged or answered meanwhile, or escalated by another check.
-                if (before.isEmpty()
-                        || !awaiting(deadline.get().awaits(), roleOf(connection, trackingId, recipientId), before.get())
-                        || escalatedAt(connection, trackingId, recipientId)) {
-                    connection.rollback();
-                    return false;
-                }
-                markEscalated(connection, trackingId, recipientId);
-                notify(connection, message, recipientId, deadline.get(), toQueue);
-                connection.commit();
-            } catch (SQLException | RuntimeException e) {
+        boolean escalated = Transactions.inTransaction(dataSource, connection -> {
+            StoredMessage message = StoredMessage.load(connection, trackingId);
+            Optional<SlaPolicy.Deadline> deadline =
+                    policy.deadline(message.event(), message.priority(), message.receivedAt());
+            Optional<DeliveryState> before = deadline.isEmpty()
+                    ? Optional.empty()
+                    : deliveries.move(
+                            connection,
+                            trackingId,
+                            recipientId,
+                            DeliveryState.ESCALATED,
+                            null,
+                            null,
+                            Deliveries.GATEWAY_ACTOR,
+                            message.event());
+            // Re-checked under the row lock: acknowledged or answered meanwhile, or escalated by another check.
+            if (before.isEmpty()
+                    || !awaiting(deadline.get().awaits(), roleOf(connection, trackingId, recipientId), before.get())
+                    || escalatedAt(connection, trackingId, recipientId)) {
                 connection.rollback();
-                throw e;
+                return false;
             }
+            markEscalated(connection, trackingId, recipientId);
+            notify(connection, message, recipientId, deadline.get(), toQueue);
+            return true;
+        });
+        if (!escalated) {
+            return false;
         }
         relay.publish(toQueue);
         return true;

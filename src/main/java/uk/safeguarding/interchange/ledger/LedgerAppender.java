@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Objects;
 import javax.sql.DataSource;
 import uk.safeguarding.interchange.ledger.merkle.CompactRange;
+import uk.safeguarding.interchange.store.LedgerWriteOrder;
 import uk.safeguarding.interchange.store.Transactions;
 
 /**
@@ -58,6 +59,7 @@ public final class LedgerAppender {
         if (connection.getAutoCommit()) {
             throw new IllegalStateException("ledger appends must run inside the caller's transaction");
         }
+        LedgerWriteOrder.beforeAppend();
         LedgerEvent event = event(entry.event());
         long seq = claimSequence(connection);
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);

@@ -71,15 +71,12 @@ public final class LedgerCheckpoints {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
-                long size;
-                try (PreparedStatement lock =
-                                c.prepareStatement("SELECT next_seq FROM ledger_head WHERE id = 1 FOR UPDATE");
-                        ResultSet rs = lock.executeQuery()) {
-                    if (!rs.next()) {
-                        throw new SQLException("ledger_head row is missing");
-                    }
-                    size = rs.getLong(1);
-                }
+                // A plain read, never FOR UPDATE: the committed head already bounds a committed, unchanging prefix
+                // (appends take the head in the transaction that inserts their entries, so the head commits with
+                // them, in sequence order). On H2 2.4 a FOR UPDATE that waited for an appender could lock — and so
+                // write back — the head as it was before that appender committed: the head went back, and every
+                // later append collided with an existing entry (LedgerHeadConcurrencyIT).
+                long size = LedgerReader.treeSize(c);
                 Optional<StoredCheckpoint> latest = latest(c);
                 if (latest.isPresent() && latest.get().size() == size) {
                     c.rollback();

@@ -66,6 +66,9 @@ public final class GroupCommit {
         }
     }
 
+    /** Set while this thread runs a group's units. */
+    private static final ThreadLocal<Boolean> RUNNING_UNITS = ThreadLocal.withInitial(() -> false);
+
     private final DataSource dataSource;
     private final int maxGroup;
     private final ConcurrentLinkedQueue<Waiting<?>> queue = new ConcurrentLinkedQueue<>();
@@ -111,6 +114,10 @@ public final class GroupCommit {
      * @throws SQLException the unit's, or the group's commit failure
      */
     public <T> T execute(Unit<T> unit) throws SQLException {
+        if (RUNNING_UNITS.get()) {
+            // It would wait for a group that cannot start until this unit's group commits.
+            throw new IllegalStateException("A group commit unit cannot wait for another group");
+        }
         Waiting<T> mine = new Waiting<>(Objects.requireNonNull(unit), false);
         queue.add(mine);
         while (mine.settled.getCount() > 0) {
@@ -244,6 +251,8 @@ public final class GroupCommit {
 
     /** Runs every member in its own savepoint and commits; on a commit failure every member has failed. */
     private void commit(List<Waiting<?>> group) throws SQLException {
+        LedgerWriteOrder.enter();
+        RUNNING_UNITS.set(true);
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
@@ -266,6 +275,9 @@ public final class GroupCommit {
                 }
                 throw e;
             }
+        } finally {
+            RUNNING_UNITS.set(false);
+            LedgerWriteOrder.exit();
         }
     }
 }

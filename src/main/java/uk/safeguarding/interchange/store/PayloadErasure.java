@@ -72,46 +72,30 @@ public final class PayloadErasure {
      * @param reason a token for the ledger, e.g. {@link #RETENTION}
      */
     public boolean erase(String trackingId, String reason) throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                String event;
-                try (PreparedStatement select = c.prepareStatement(
-                        "SELECT event FROM payload_key WHERE tracking_id = ? AND erased_at IS NULL FOR UPDATE")) {
-                    select.setString(1, trackingId);
-                    try (ResultSet rs = select.executeQuery()) {
-                        if (!rs.next()) {
-                            c.rollback();
-                            return false;
-                        }
-                        event = rs.getString(1);
+        return Transactions.inTransaction(dataSource, c -> {
+            String event;
+            try (PreparedStatement select = c.prepareStatement(
+                    "SELECT event FROM payload_key WHERE tracking_id = ? AND erased_at IS NULL FOR UPDATE")) {
+                select.setString(1, trackingId);
+                try (ResultSet rs = select.executeQuery()) {
+                    if (!rs.next()) {
+                        return false;
                     }
+                    event = rs.getString(1);
                 }
-                Instant now = clock.instant();
-                try (PreparedStatement shred = c.prepareStatement(
-                        "UPDATE payload_key SET wrapped_key = NULL, erased_at = ? WHERE tracking_id = ?")) {
-                    shred.setTimestamp(1, Timestamp.from(now));
-                    shred.setString(2, trackingId);
-                    shred.executeUpdate();
-                }
-                ledger.append(
-                        c,
-                        new NewLedgerEntry(
-                                LedgerEvent.ERASED.name(),
-                                trackingId,
-                                null,
-                                "gateway",
-                                null,
-                                event,
-                                null,
-                                null,
-                                reason));
-                c.commit();
-                return true;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
             }
-        }
+            Instant now = clock.instant();
+            try (PreparedStatement shred = c.prepareStatement(
+                    "UPDATE payload_key SET wrapped_key = NULL, erased_at = ? WHERE tracking_id = ?")) {
+                shred.setTimestamp(1, Timestamp.from(now));
+                shred.setString(2, trackingId);
+                shred.executeUpdate();
+            }
+            ledger.append(
+                    c,
+                    new NewLedgerEntry(
+                            LedgerEvent.ERASED.name(), trackingId, null, "gateway", null, event, null, null, reason));
+            return true;
+        });
     }
 }

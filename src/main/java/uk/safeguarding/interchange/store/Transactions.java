@@ -14,7 +14,9 @@ public final class Transactions {
         T run(Connection connection) throws SQLException;
     }
 
+    /** Runs {@code work} in a transaction; ledger appends in it are ordered by {@link LedgerWriteOrder}. */
     public static <T> T inTransaction(DataSource dataSource, Work<T> work) throws SQLException {
+        LedgerWriteOrder.enter();
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
@@ -25,6 +27,8 @@ public final class Transactions {
                 connection.rollback();
                 throw e;
             }
+        } finally {
+            LedgerWriteOrder.exit();
         }
     }
 }

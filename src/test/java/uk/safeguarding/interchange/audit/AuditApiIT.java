@@ -107,12 +107,9 @@ class AuditApiIT {
 
     /** What routing and delivery will append: per-recipient state changes for one message. */
     static void appendState(String event, String trackingId, String recipient) throws SQLException {
-        try (Connection c = gateway.dataSource().getConnection()) {
-            c.setAutoCommit(false);
-            new LedgerAppender(java.time.Clock.systemUTC())
-                    .append(c, new NewLedgerEntry(event, trackingId, null, "gateway", recipient, null, null, null));
-            c.commit();
-        }
+        uk.safeguarding.interchange.store.Transactions.inTransaction(gateway.dataSource(), c -> new LedgerAppender(
+                        java.time.Clock.systemUTC())
+                .append(c, new NewLedgerEntry(event, trackingId, null, "gateway", recipient, null, null, null)));
     }
 
     static List<String> texts(JsonNode entries, String field) {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,6 +25,7 @@ import uk.safeguarding.interchange.store.GroupCommit;
 import uk.safeguarding.interchange.store.MasterKey;
 import uk.safeguarding.interchange.store.PayloadStore;
 import uk.safeguarding.interchange.store.RetentionPolicy;
+import uk.safeguarding.interchange.store.Transactions;
 
 /** The delivery relay against a real, migrated H2 database: it leaves fresh deliveries to the router. */
 class DeliveryRelayIT {
@@ -87,11 +87,9 @@ class DeliveryRelayIT {
     }
 
     private void route(String recipient) throws Exception {
-        try (Connection c = database.dataSource().getConnection()) {
-            c.setAutoCommit(false);
-            deliveries.route(c, "t-1", recipient, "primary", EventCode.SAFEGUARDING_REFERRAL);
-            c.commit();
-        }
+        Transactions.inTransaction(
+                database.dataSource(),
+                c -> deliveries.route(c, "t-1", recipient, "primary", EventCode.SAFEGUARDING_REFERRAL));
     }
 
     private DeliveryRelay relayAt(Duration sinceRouting) {

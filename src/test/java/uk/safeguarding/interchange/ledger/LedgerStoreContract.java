@@ -28,6 +28,7 @@ import uk.safeguarding.interchange.ledger.checkpoint.CheckpointVerifier;
 import uk.safeguarding.interchange.ledger.checkpoint.NoteSigningKey;
 import uk.safeguarding.interchange.ledger.checkpoint.NoteVerifierKey;
 import uk.safeguarding.interchange.ledger.merkle.MerkleTree;
+import uk.safeguarding.interchange.store.Transactions;
 
 /**
  * The database-backed ledger (appender, stored Merkle nodes, reader, checkpoints) against a real, freshly migrated
@@ -53,22 +54,19 @@ abstract class LedgerStoreContract {
     }
 
     long append(String trackingId) throws SQLException {
-        try (Connection c = dataSource().getConnection()) {
-            c.setAutoCommit(false);
-            long seq = appender.append(
-                    c,
-                    new NewLedgerEntry(
-                            "ACCEPTED",
-                            trackingId,
-                            "msg-" + trackingId,
-                            SCHOOL,
-                            SCHOOL,
-                            "safeguarding-referral",
-                            "a".repeat(64),
-                            null));
-            c.commit();
-            return seq;
-        }
+        return Transactions.inTransaction(
+                dataSource(),
+                c -> appender.append(
+                        c,
+                        new NewLedgerEntry(
+                                "ACCEPTED",
+                                trackingId,
+                                "msg-" + trackingId,
+                                SCHOOL,
+                                SCHOOL,
+                                "safeguarding-referral",
+                                "a".repeat(64),
+                                null)));
     }
 
     List<LedgerExportLine> exportAll() throws SQLException {
@@ -131,27 +129,23 @@ abstract class LedgerStoreContract {
 
     @Test
     void refusesAnUnknownEventNameAndWritesNothing() throws Exception {
-        try (Connection c = dataSource().getConnection()) {
-            c.setAutoCommit(false);
-            assertThatThrownBy(() -> appender.append(
-                            c, new NewLedgerEntry("SHREDDED", null, null, SCHOOL, null, null, null, null)))
-                    .isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageContaining("not a ledger event");
-            c.rollback();
-        }
+        assertThatThrownBy(() -> Transactions.inTransaction(
+                        dataSource(),
+                        c -> appender.append(
+                                c, new NewLedgerEntry("SHREDDED", null, null, SCHOOL, null, null, null, null))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("not a ledger event");
         assertThat(new LedgerReader(dataSource()).treeSize()).isZero();
     }
 
     @Test
     void mapsTheGatewayAndUnauthenticatedActorsToOrganisationIds() throws Exception {
-        try (Connection c = dataSource().getConnection()) {
-            c.setAutoCommit(false);
+        Transactions.inTransaction(dataSource(), c -> {
             appender.append(
                     c, new NewLedgerEntry("REJECTED", null, null, "unauthenticated", null, null, null, "AUTH-001"));
-            appender.append(
+            return appender.append(
                     c, new NewLedgerEntry("ERASED", "t-1", null, "gateway", null, null, null, null, "retention"));
-            c.commit();
-        }
+        });
         assertThat(exportAll())
                 .extracting(l -> l.entry().actor())
                 .containsExactly(LedgerAppender.UNAUTHENTICATED, LedgerAppender.GATEWAY);
