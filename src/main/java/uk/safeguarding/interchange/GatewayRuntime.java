@@ -105,7 +105,6 @@ import uk.safeguarding.interchange.server.TlsContexts;
 import uk.safeguarding.interchange.sla.SlaPolicy;
 import uk.safeguarding.interchange.store.Database;
 import uk.safeguarding.interchange.store.GroupCommit;
-import uk.safeguarding.interchange.store.H2Housekeeping;
 import uk.safeguarding.interchange.store.MasterKey;
 import uk.safeguarding.interchange.store.PayloadErasure;
 import uk.safeguarding.interchange.store.PayloadStore;
@@ -154,8 +153,6 @@ public final class GatewayRuntime implements AutoCloseable {
     public static final String PAYLOAD_STORE = "payloadStore";
     /** Camel registry name of the {@link PayloadErasure} bean (crypto-shredding past retention). */
     public static final String PAYLOAD_ERASURE = "payloadErasure";
-    /** Camel registry name of the {@link H2Housekeeping} bean (routes/database-housekeeping.yaml). */
-    public static final String DATABASE_HOUSEKEEPING = "databaseHousekeeping";
     /** Camel registry name of the live, reloadable {@link DirectoryHolder} ({@code gateway.directory.file}). */
     public static final String DIRECTORY = "directory";
     /** Camel registry name of the {@link Router} (load an accepted message, commit its routing). */
@@ -355,12 +352,6 @@ public final class GatewayRuntime implements AutoCloseable {
         PayloadStore payloads = payloadStore();
         main.bind(PAYLOAD_STORE, payloads);
         main.bind(PAYLOAD_ERASURE, new PayloadErasure(database.dataSource(), ledger, clock));
-        main.bind(
-                DATABASE_HOUSEKEEPING,
-                new H2Housekeeping(
-                        database.dataSource(),
-                        (int) longProperty("gateway.db.housekeeping.compact-below-percent", 50),
-                        (int) longProperty("gateway.db.housekeeping.max-millis", 100)));
         groupCommit = new GroupCommit(database.dataSource(), GROUP_COMMIT_MAX);
         acceptedDocuments = new AcceptedDocuments((int) longProperty("gateway.routing.handoff.max", 2000));
         AcceptedDocuments handOff = acceptedDocuments;

@@ -2,6 +2,9 @@ package uk.safeguarding.interchange.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -17,6 +20,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Database implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Database.class);
+    private static final String H2_FILE = "jdbc:h2:file:";
 
     private final HikariDataSource dataSource;
 
@@ -88,8 +92,47 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() {
+        compactIfH2File();
         dataSource.close();
         log.info("Database closed");
+    }
+
+    /**
+     * Rewrites an H2 file compactly before the pool closes (decision 0012): with {@code WRITE_DELAY=0} H2 never
+     * compacts while it runs, so the file grows with every write until a graceful stop does this. H2 writes the
+     * compact copy beside the file and swaps it in, so a stop killed half-way leaves the old file intact.
+     */
+    private void compactIfH2File() {
+        String url = dataSource.getJdbcUrl();
+        if (!url.startsWith(H2_FILE)) {
+            return;
+        }
+        Path file = Path.of(url.substring(H2_FILE.length()).split(";", 2)[0] + ".mv.db");
+        long before = sizeOf(file);
+        long start = System.nanoTime();
+        try (Connection c = dataSource.getConnection();
+                Statement s = c.createStatement()) {
+            s.execute("SHUTDOWN COMPACT");
+        } catch (SQLException e) {
+            // H2 answers the statement that shut it down with "database is already closed": that is success.
+            if (e.getErrorCode() != org.h2.api.ErrorCode.DATABASE_CALLED_AT_SHUTDOWN) {
+                log.warn("Could not compact the database file at shutdown: {}", e.toString());
+                return;
+            }
+        }
+        log.info(
+                "Compacted the database file at shutdown in {} ms: {} MB -> {} MB",
+                (System.nanoTime() - start) / 1_000_000,
+                before >> 20,
+                sizeOf(file) >> 20);
+    }
+
+    private static long sizeOf(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            return -1;
+        }
     }
 
     private static String rootMessage(Throwable e) {

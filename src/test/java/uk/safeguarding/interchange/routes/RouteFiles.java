@@ -61,7 +61,6 @@ import uk.safeguarding.interchange.routing.RoutingRules;
 import uk.safeguarding.interchange.server.AuthenticatedRequestProcessor;
 import uk.safeguarding.interchange.server.CallerIdentity;
 import uk.safeguarding.interchange.store.GroupCommit;
-import uk.safeguarding.interchange.store.H2Housekeeping;
 import uk.safeguarding.interchange.store.MasterKey;
 import uk.safeguarding.interchange.store.PayloadErasure;
 import uk.safeguarding.interchange.store.PayloadStore;
@@ -119,7 +118,6 @@ final class RouteFiles {
                     new PayloadStore(new MasterKey(new byte[32]), RetentionPolicy.from(new java.util.Properties()));
             beans.put(GatewayRuntime.PAYLOAD_STORE, payloads);
             beans.put(GatewayRuntime.PAYLOAD_ERASURE, new PayloadErasure(ds, ledger, Clock.systemUTC()));
-            beans.put(GatewayRuntime.DATABASE_HOUSEKEEPING, new H2Housekeeping(ds, 50, 100));
             beans.put(GatewayRuntime.ACCEPTANCE, new Acceptance(ds, ledger, queue, Clock.systemUTC(), payloads));
             LedgerCheckpoints checkpoints = new LedgerCheckpoints(
                     ds,

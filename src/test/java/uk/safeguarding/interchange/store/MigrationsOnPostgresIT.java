@@ -44,14 +44,6 @@ class MigrationsOnPostgresIT {
     }
 
     @Test
-    void theH2HousekeepingLeavesPostgresAlone() throws Exception {
-        try (Database db = Database.open(pg.getJdbcUrl("postgres", "postgres"), "postgres", "postgres", 2)) {
-            assertThat(new H2Housekeeping(db.dataSource(), 100, 100).compactIfSparse())
-                    .isEqualTo(new H2Housekeeping.Result(false, -1, -1, -1));
-        }
-    }
-
-    @Test
     void movesPayloadsOfOldMessagesIntoThePayloadTableReadableAndErasable() throws Exception {
         try (Connection c = pg.getPostgresDatabase().getConnection();
                 Statement s = c.createStatement()) {
