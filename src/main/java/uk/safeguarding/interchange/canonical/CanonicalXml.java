@@ -8,10 +8,15 @@ import jakarta.xml.bind.Marshaller;
 import jakarta.xml.bind.Unmarshaller;
 import jakarta.xml.bind.UnmarshallerHandler;
 import jakarta.xml.bind.ValidationEvent;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Pattern;
+import javax.xml.transform.stream.StreamSource;
 import javax.xml.validation.Schema;
+import javax.xml.validation.Validator;
+import org.xml.sax.SAXException;
 import uk.safeguarding.interchange.canonical.xml.Content;
 import uk.safeguarding.interchange.canonical.xml.EventCode;
 import uk.safeguarding.interchange.canonical.xml.InterchangeMessage;
@@ -39,6 +44,8 @@ public final class CanonicalXml {
 
     private final JAXBContext context;
     private final Schema schema;
+    /** One validator per thread (a validator is not thread-safe; building one is the expensive part). */
+    private final ThreadLocal<Validator> validators;
 
     public CanonicalXml() {
         try {
@@ -47,6 +54,7 @@ public final class CanonicalXml {
             throw new IllegalStateException("Cannot build the canonical JAXB context", e);
         }
         this.schema = SecureXml.loadSchema(SCHEMA_RESOURCE);
+        this.validators = ThreadLocal.withInitial(schema::newValidator);
     }
 
     /** The compiled canonical schema (thread-safe), for callers that validate other representations of it. */
@@ -122,9 +130,6 @@ public final class CanonicalXml {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
             Marshaller marshaller = context.createMarshaller();
-            if (validate) {
-                marshaller.setSchema(schema);
-            }
             marshaller.setEventHandler(event -> event.getSeverity() == ValidationEvent.WARNING);
             marshaller.setProperty(Marshaller.JAXB_ENCODING, StandardCharsets.UTF_8.name());
             marshaller.setProperty(Marshaller.JAXB_FORMATTED_OUTPUT, Boolean.TRUE);
@@ -135,7 +140,29 @@ public final class CanonicalXml {
         } catch (JAXBException e) {
             throw new IllegalStateException("Cannot marshal a canonical document", e);
         }
-        return out.toByteArray();
+        byte[] written = out.toByteArray();
+        if (validate) {
+            validateWritten(written);
+        }
+        return written;
+    }
+
+    /**
+     * Validates a document this class just wrote, with this thread's reused validator: the JAXB runtime's own
+     * validation ({@code Marshaller.setSchema}) builds a new schema validator for every document, which cost more
+     * than writing it (docs/performance.md, section 9). The bytes are ours, so no hardening is needed to read them.
+     */
+    private void validateWritten(byte[] written) {
+        try {
+            validators.get().validate(new StreamSource(new ByteArrayInputStream(written)));
+        } catch (SAXException e) {
+            throw new GatewayException(
+                    ErrorCode.SCHEMA_XSD,
+                    "The canonical document to write violates the schema: " + SecureXml.sanitise(e.getMessage()),
+                    e);
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot read back a canonical document", e);
+        }
     }
 
     /** The event a content element belongs to; the schema's choice guarantees exactly one is present. */

@@ -144,6 +144,25 @@ class CanonicalXmlSecurityTest {
     }
 
     @Test
+    void aRefusedWriteLeavesTheThreadsReusedValidatorReadyForTheNextDocument() {
+        InterchangeMessage invalid = CANONICAL.unmarshal(referral().getBytes(StandardCharsets.UTF_8));
+        invalid.getContent().getReferral().getChild().setNhsNumber("12345");
+        assertThat(catchThrowableOfType(GatewayException.class, () -> CANONICAL.marshal(invalid)))
+                .isNotNull();
+
+        InterchangeMessage valid = CANONICAL.unmarshal(referral().getBytes(StandardCharsets.UTF_8));
+        byte[] written = CANONICAL.marshal(valid);
+
+        assertThat(CANONICAL
+                        .unmarshal(written)
+                        .getContent()
+                        .getReferral()
+                        .getChild()
+                        .getNhsNumber())
+                .isEqualTo(valid.getContent().getReferral().getChild().getNhsNumber());
+    }
+
+    @Test
     void sanitiseKeepsStructuralMessagesAndDropsValues() {
         assertThat(
                         SecureXml.sanitise(
