@@ -7,35 +7,15 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import org.hl7.fhir.r4.model.CapabilityStatement;
 import org.hl7.fhir.r4.model.OperationOutcome;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import uk.safeguarding.interchange.error.ErrorCode;
 import uk.safeguarding.interchange.testsupport.DevCerts;
-import uk.safeguarding.interchange.testsupport.TestGateway;
+import uk.safeguarding.interchange.testsupport.RealGateway;
 
 /** The real gateway (Jetty, Artemis, H2, Camel) over real mutual TLS on a loopback port. */
-class GatewayIT {
-    @TempDir
-    static Path tmp;
-
-    static GatewayRuntime gateway;
-
-    @BeforeAll
-    static void start() {
-        gateway = GatewayRuntime.start(TestGateway.settings(tmp.resolve("data"), 0));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (gateway != null) {
-            gateway.close();
-        }
-    }
+class GatewayIT extends RealGateway {
 
     private static HttpResponse<String> get(String clientCert, String path) throws Exception {
         HttpClient client = DevCerts.httpClient(clientCert);

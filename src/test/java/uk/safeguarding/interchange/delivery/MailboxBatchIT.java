@@ -26,13 +26,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
 import uk.safeguarding.interchange.GatewayRuntime;
 import uk.safeguarding.interchange.broker.EmbeddedBroker;
 import uk.safeguarding.interchange.broker.MailboxQueues;
@@ -44,14 +41,14 @@ import uk.safeguarding.interchange.intake.Acceptance;
 import uk.safeguarding.interchange.intake.Submission;
 import uk.safeguarding.interchange.testsupport.DevCerts;
 import uk.safeguarding.interchange.testsupport.QueueContents;
-import uk.safeguarding.interchange.testsupport.TestGateway;
+import uk.safeguarding.interchange.testsupport.RealGateway;
 
 /**
  * Batched mailbox delivery (decision 0010) in the real gateway (the real routes, Artemis, H2, HTTPS): LA 850's
  * consumer route is stopped while its queue fills, so that the deliveries are received in batches when it starts.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class MailboxBatchIT {
+class MailboxBatchIT extends RealGateway {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final CanonicalXml CANONICAL = new CanonicalXml();
     private static final Duration WAIT = Duration.ofSeconds(60);
@@ -61,24 +58,8 @@ class MailboxBatchIT {
     private static final String QUEUE = DeliveryQueue.queueName(LA_850);
     private static final String ROUTE = "deliver-la-850";
 
-    @TempDir
-    static Path tmp;
-
-    static GatewayRuntime gateway;
     static final List<String> stored = new ArrayList<>();
     static Instant lastAccepted = Instant.EPOCH;
-
-    @BeforeAll
-    static void start() {
-        gateway = GatewayRuntime.start(TestGateway.settings(tmp.resolve("data"), 0));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (gateway != null) {
-            gateway.close();
-        }
-    }
 
     @Test
     @Order(1)

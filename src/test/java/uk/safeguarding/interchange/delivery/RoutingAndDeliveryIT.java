@@ -23,13 +23,10 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Consumer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
 import uk.safeguarding.interchange.GatewayRuntime;
 import uk.safeguarding.interchange.broker.EmbeddedBroker;
 import uk.safeguarding.interchange.canonical.CanonicalXml;
@@ -41,6 +38,7 @@ import uk.safeguarding.interchange.intake.RoutingQueue;
 import uk.safeguarding.interchange.intake.Submission;
 import uk.safeguarding.interchange.testsupport.DevCerts;
 import uk.safeguarding.interchange.testsupport.QueueContents;
+import uk.safeguarding.interchange.testsupport.RealGateway;
 import uk.safeguarding.interchange.testsupport.TestGateway;
 
 /**
@@ -49,7 +47,7 @@ import uk.safeguarding.interchange.testsupport.TestGateway;
  * with the dev certificates.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class RoutingAndDeliveryIT {
+class RoutingAndDeliveryIT extends RealGateway {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final CanonicalXml CANONICAL = new CanonicalXml();
     private static final Duration WAIT = Duration.ofSeconds(30);
@@ -60,24 +58,8 @@ class RoutingAndDeliveryIT {
     private static final String LA_850 = "urn:interchange:la:850";
     private static final String MASH_850 = "urn:interchange:mash:850";
 
-    @TempDir
-    static Path tmp;
-
-    static GatewayRuntime gateway;
     static String referral;
     static String ppn;
-
-    @BeforeAll
-    static void start() {
-        gateway = GatewayRuntime.start(TestGateway.settings(tmp.resolve("data"), 0));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (gateway != null) {
-            gateway.close();
-        }
-    }
 
     @Test
     @Order(1)

@@ -20,13 +20,10 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Consumer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
 import uk.safeguarding.interchange.GatewayRuntime;
 import uk.safeguarding.interchange.broker.EmbeddedBroker;
 import uk.safeguarding.interchange.broker.RoutingQueueConsumer;
@@ -40,14 +37,14 @@ import uk.safeguarding.interchange.intake.Submission;
 import uk.safeguarding.interchange.store.PayloadKind;
 import uk.safeguarding.interchange.store.PayloadStore;
 import uk.safeguarding.interchange.testsupport.QueueContents;
-import uk.safeguarding.interchange.testsupport.TestGateway;
+import uk.safeguarding.interchange.testsupport.RealGateway;
 
 /**
  * Batched routing (decision 0006) in the real gateway (the real routes, Artemis, H2): the routing route is stopped
  * while messages queue up, so that they are received as one batch when it starts again.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class RoutingBatchIT {
+class RoutingBatchIT extends RealGateway {
     private static final CanonicalXml CANONICAL = new CanonicalXml();
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final String SCHOOL_1 = "urn:interchange:school:100001";
@@ -56,23 +53,7 @@ class RoutingBatchIT {
     private static final String MASH_850 = "urn:interchange:mash:850";
     private static final String DEAD_LETTERS = EmbeddedBroker.DEAD_LETTER_ADDRESS;
 
-    @TempDir
-    static Path tmp;
-
-    static GatewayRuntime gateway;
     static List<String> routed = new ArrayList<>();
-
-    @BeforeAll
-    static void start() {
-        gateway = GatewayRuntime.start(TestGateway.settings(tmp.resolve("data"), 0));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (gateway != null) {
-            gateway.close();
-        }
-    }
 
     @Test
     @Order(1)

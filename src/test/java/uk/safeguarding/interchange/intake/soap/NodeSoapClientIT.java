@@ -9,40 +9,25 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import uk.safeguarding.interchange.GatewayRuntime;
-import uk.safeguarding.interchange.testsupport.TestGateway;
+import uk.safeguarding.interchange.testsupport.RealGateway;
 
 /**
  * A SOAP client from another toolkit than CXF: the vendor example {@code examples/node-soap-client/submit.mjs} (npm
  * {@code soap} with its X.509 WS-Security signing, pinned by package-lock.json) submits a referral to the real
  * gateway. Needs {@code node} and {@code npm} on the PATH (and the npm registry the first time, for {@code npm ci}).
  */
-class NodeSoapClientIT {
+class NodeSoapClientIT extends RealGateway {
     static final Path CLIENT = Path.of("examples/node-soap-client");
 
-    @TempDir
-    static Path tmp;
-
-    static GatewayRuntime gateway;
     static SoapGatewayClient soap;
 
     @BeforeAll
     static void start() throws Exception {
-        gateway = GatewayRuntime.start(TestGateway.settings(tmp.resolve("data"), 0));
         // About intake: what reaches the routing queue and the ledger; routing would consume the queue.
         gateway.camelContext().getRouteController().stopRoute("routing");
         soap = new SoapGatewayClient(gateway);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (gateway != null) {
-            gateway.close();
-        }
     }
 
     static boolean onPath(String command) {

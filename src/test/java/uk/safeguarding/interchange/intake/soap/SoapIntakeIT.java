@@ -9,43 +9,28 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
-import uk.safeguarding.interchange.GatewayRuntime;
 import uk.safeguarding.interchange.testsupport.DevCerts;
-import uk.safeguarding.interchange.testsupport.TestGateway;
+import uk.safeguarding.interchange.testsupport.RealGateway;
 
 /**
  * The SOAP binding on the real gateway (Jetty mutual TLS, Camel CXF, H2, Artemis): every bad request is a signed
  * SOAP Fault with the exact code, a REJECTED ledger entry, and nothing on the routing queue.
  */
-class SoapIntakeIT {
+class SoapIntakeIT extends RealGateway {
     static final String ACME = "acme-safeguard";
     static final String LIST_INBOX = "<ix:ListInbox xmlns:ix=\"urn:interchange:soap:v1\"/>";
 
-    @TempDir
-    static Path tmp;
-
-    static GatewayRuntime gateway;
     static SoapGatewayClient soap;
 
     @BeforeAll
     static void start() throws Exception {
-        gateway = GatewayRuntime.start(TestGateway.settings(tmp.resolve("data"), 0));
         // About intake: what reaches the routing queue and the ledger; routing would consume the queue.
         gateway.camelContext().getRouteController().stopRoute("routing");
         soap = new SoapGatewayClient(gateway);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (gateway != null) {
-            gateway.close();
-        }
     }
 
     static String example(String name) throws Exception {

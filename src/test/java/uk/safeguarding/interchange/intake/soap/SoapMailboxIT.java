@@ -3,44 +3,28 @@ package uk.safeguarding.interchange.intake.soap;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
-import uk.safeguarding.interchange.GatewayRuntime;
-import uk.safeguarding.interchange.testsupport.TestGateway;
+import uk.safeguarding.interchange.testsupport.RealGateway;
 
 /**
  * The SOAP mailbox operations on routing's real mailbox: a school's referral submitted over SOAP is routed to
  * Hampshire children's services, which lists, fetches and acknowledges it over SOAP; the sender then sees the
  * recipient DELIVERED through GetMessageStatus, and nobody else can fetch it.
  */
-class SoapMailboxIT {
+class SoapMailboxIT extends RealGateway {
     private static final String HAMPSHIRE = "la-850";
 
-    @TempDir
-    static Path tmp;
-
-    static GatewayRuntime gateway;
     static SoapGatewayClient soap;
 
     @BeforeAll
     static void start() {
-        gateway = GatewayRuntime.start(TestGateway.settings(tmp.resolve("data"), 0));
         soap = new SoapGatewayClient(gateway);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (gateway != null) {
-            gateway.close();
-        }
     }
 
     private static Document call(String org, String operationXml) throws Exception {

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import jakarta.xml.ws.BindingProvider;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
@@ -18,12 +17,9 @@ import org.apache.cxf.ws.addressing.WSAddressingFeature;
 import org.apache.cxf.ws.security.wss4j.WSS4JOutInterceptor;
 import org.apache.wss4j.common.ext.WSPasswordCallback;
 import org.apache.wss4j.dom.handler.WSHandlerConstants;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.w3c.dom.Document;
-import uk.safeguarding.interchange.GatewayRuntime;
 import uk.safeguarding.interchange.canonical.xml.SignatureAlgorithm;
 import uk.safeguarding.interchange.intake.soap.ws.GatewayFault;
 import uk.safeguarding.interchange.intake.soap.ws.InterchangePortType;
@@ -31,29 +27,18 @@ import uk.safeguarding.interchange.intake.soap.ws.InterchangeService;
 import uk.safeguarding.interchange.intake.soap.ws.SubmitMessage;
 import uk.safeguarding.interchange.intake.soap.ws.SubmitMessageResponse;
 import uk.safeguarding.interchange.testsupport.DevCerts;
-import uk.safeguarding.interchange.testsupport.TestGateway;
+import uk.safeguarding.interchange.testsupport.RealGateway;
 
 /** Accepted submissions over SOAP: raw WSS4J-signed requests and a CXF JAX-WS client, idempotency, status. */
-class SoapSubmitIT {
-    @TempDir
-    static Path tmp;
+class SoapSubmitIT extends RealGateway {
 
-    static GatewayRuntime gateway;
     static SoapGatewayClient soap;
 
     @BeforeAll
     static void start() throws Exception {
-        gateway = GatewayRuntime.start(TestGateway.settings(tmp.resolve("data"), 0));
         // About intake: what reaches the routing queue and the ledger; routing would consume the queue.
         gateway.camelContext().getRouteController().stopRoute("routing");
         soap = new SoapGatewayClient(gateway);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (gateway != null) {
-            gateway.close();
-        }
     }
 
     static String text(Document doc, String localName) {
