@@ -10,10 +10,8 @@ import jakarta.jms.JMSContext;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -21,7 +19,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,12 +31,10 @@ import uk.safeguarding.interchange.GatewayRuntime;
 import uk.safeguarding.interchange.broker.EmbeddedBroker;
 import uk.safeguarding.interchange.broker.MailboxQueues;
 import uk.safeguarding.interchange.canonical.CanonicalXml;
-import uk.safeguarding.interchange.canonical.EventCode;
 import uk.safeguarding.interchange.canonical.xml.InterchangeMessage;
 import uk.safeguarding.interchange.canonical.xml.Priority;
-import uk.safeguarding.interchange.intake.Acceptance;
-import uk.safeguarding.interchange.intake.Submission;
 import uk.safeguarding.interchange.testsupport.DevCerts;
+import uk.safeguarding.interchange.testsupport.DirectAcceptance;
 import uk.safeguarding.interchange.testsupport.QueueContents;
 import uk.safeguarding.interchange.testsupport.RealGateway;
 
@@ -196,22 +191,7 @@ class MailboxBatchIT extends RealGateway {
         message.getEnvelope().setPriority(Priority.ROUTINE);
         message.getEnvelope().getRecipient().clear();
         message.getEnvelope().getRequestedDestination().clear();
-        byte[] xml = CANONICAL.marshal(message);
-        Acceptance acceptance =
-                gateway.camelContext().getRegistry().lookupByNameAndType(GatewayRuntime.ACCEPTANCE, Acceptance.class);
-        acceptance.accept(
-                new Submission(
-                        trackingId,
-                        SCHOOL_1,
-                        message.getEnvelope().getSenderMessageId(),
-                        HexFormat.of()
-                                .formatHex(MessageDigest.getInstance("SHA-256").digest(xml)),
-                        EventCode.SAFEGUARDING_REFERRAL,
-                        ACME,
-                        message.getEnvelope().getBinding().value(),
-                        xml,
-                        message),
-                (id, at) -> ("ack " + id).getBytes(StandardCharsets.UTF_8));
+        DirectAcceptance.accept(gateway, message, SCHOOL_1, ACME, true);
         lastAccepted = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         return trackingId;
     }

@@ -19,7 +19,6 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -30,7 +29,6 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -51,11 +49,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import uk.safeguarding.interchange.GatewayRuntime;
 import uk.safeguarding.interchange.canonical.CanonicalXml;
-import uk.safeguarding.interchange.canonical.EventCode;
 import uk.safeguarding.interchange.canonical.xml.InterchangeMessage;
 import uk.safeguarding.interchange.config.GatewaySettings;
-import uk.safeguarding.interchange.intake.Acceptance;
-import uk.safeguarding.interchange.intake.Submission;
 import uk.safeguarding.interchange.ledger.LedgerAppender;
 import uk.safeguarding.interchange.server.ClientCertificateFilter;
 import uk.safeguarding.interchange.server.ErrorResponses;
@@ -63,6 +58,7 @@ import uk.safeguarding.interchange.server.HttpsServer;
 import uk.safeguarding.interchange.server.ServletMount;
 import uk.safeguarding.interchange.server.TlsContexts;
 import uk.safeguarding.interchange.testsupport.DevCerts;
+import uk.safeguarding.interchange.testsupport.DirectAcceptance;
 import uk.safeguarding.interchange.testsupport.TestGateway;
 import uk.safeguarding.interchange.trust.CertificateValidator;
 import uk.safeguarding.interchange.trust.CrlStore;
@@ -433,21 +429,7 @@ class PushDeliveryIT {
         message.getEnvelope().setSenderMessageId(messageId);
         message.getEnvelope().setReceivedAt(clock.instant());
         message.getEnvelope().getRecipient().clear();
-        byte[] xml = CANONICAL.marshal(message);
-        Acceptance acceptance =
-                gateway.camelContext().getRegistry().lookupByNameAndType(GatewayRuntime.ACCEPTANCE, Acceptance.class);
-        acceptance.accept(
-                new Submission(
-                        trackingId,
-                        SCHOOL_1,
-                        messageId,
-                        HexFormat.of()
-                                .formatHex(MessageDigest.getInstance("SHA-256").digest(xml)),
-                        EventCode.SAFEGUARDING_REFERRAL,
-                        ACME,
-                        message.getEnvelope().getBinding().value(),
-                        xml),
-                (id, at) -> ("ack " + id).getBytes(StandardCharsets.UTF_8));
+        DirectAcceptance.accept(gateway, message, SCHOOL_1, ACME, false);
         return trackingId;
     }
 

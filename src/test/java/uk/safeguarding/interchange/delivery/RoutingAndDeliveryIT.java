@@ -13,13 +13,11 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Consumer;
@@ -30,13 +28,11 @@ import org.junit.jupiter.api.TestMethodOrder;
 import uk.safeguarding.interchange.GatewayRuntime;
 import uk.safeguarding.interchange.broker.EmbeddedBroker;
 import uk.safeguarding.interchange.canonical.CanonicalXml;
-import uk.safeguarding.interchange.canonical.EventCode;
 import uk.safeguarding.interchange.canonical.xml.InterchangeMessage;
 import uk.safeguarding.interchange.canonical.xml.Priority;
-import uk.safeguarding.interchange.intake.Acceptance;
 import uk.safeguarding.interchange.intake.RoutingQueue;
-import uk.safeguarding.interchange.intake.Submission;
 import uk.safeguarding.interchange.testsupport.DevCerts;
+import uk.safeguarding.interchange.testsupport.DirectAcceptance;
 import uk.safeguarding.interchange.testsupport.QueueContents;
 import uk.safeguarding.interchange.testsupport.RealGateway;
 import uk.safeguarding.interchange.testsupport.TestGateway;
@@ -320,22 +316,7 @@ class RoutingAndDeliveryIT extends RealGateway {
         message.getEnvelope().setSenderMessageId(messageId);
         message.getEnvelope().getRecipient().clear();
         change.accept(message);
-        byte[] xml = CANONICAL.marshal(message);
-        Acceptance acceptance =
-                gateway.camelContext().getRegistry().lookupByNameAndType(GatewayRuntime.ACCEPTANCE, Acceptance.class);
-        acceptance.accept(
-                new Submission(
-                        trackingId,
-                        sender,
-                        messageId,
-                        HexFormat.of()
-                                .formatHex(MessageDigest.getInstance("SHA-256").digest(xml)),
-                        EventCode.fromCode(message.getEnvelope().getEvent().value())
-                                .orElseThrow(),
-                        submittedBy,
-                        message.getEnvelope().getBinding().value(),
-                        xml),
-                (id, at) -> ("ack " + id).getBytes(StandardCharsets.UTF_8));
+        DirectAcceptance.accept(gateway, message, sender, submittedBy, false);
         return trackingId;
     }
 

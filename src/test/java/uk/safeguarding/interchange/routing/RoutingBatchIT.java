@@ -8,7 +8,6 @@ import jakarta.jms.JMSContext;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -16,7 +15,6 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Consumer;
@@ -28,14 +26,12 @@ import uk.safeguarding.interchange.GatewayRuntime;
 import uk.safeguarding.interchange.broker.EmbeddedBroker;
 import uk.safeguarding.interchange.broker.RoutingQueueConsumer;
 import uk.safeguarding.interchange.canonical.CanonicalXml;
-import uk.safeguarding.interchange.canonical.EventCode;
 import uk.safeguarding.interchange.canonical.xml.Correlation;
 import uk.safeguarding.interchange.canonical.xml.InterchangeMessage;
-import uk.safeguarding.interchange.intake.Acceptance;
 import uk.safeguarding.interchange.intake.RoutingQueue;
-import uk.safeguarding.interchange.intake.Submission;
 import uk.safeguarding.interchange.store.PayloadKind;
 import uk.safeguarding.interchange.store.PayloadStore;
+import uk.safeguarding.interchange.testsupport.DirectAcceptance;
 import uk.safeguarding.interchange.testsupport.QueueContents;
 import uk.safeguarding.interchange.testsupport.RealGateway;
 
@@ -212,23 +208,7 @@ class RoutingBatchIT extends RealGateway {
         message.getEnvelope().getRecipient().clear();
         message.getEnvelope().getRequestedDestination().clear();
         change.accept(message);
-        byte[] xml = CANONICAL.marshal(message);
-        Acceptance acceptance =
-                gateway.camelContext().getRegistry().lookupByNameAndType(GatewayRuntime.ACCEPTANCE, Acceptance.class);
-        acceptance.accept(
-                new Submission(
-                        trackingId,
-                        SCHOOL_1,
-                        message.getEnvelope().getSenderMessageId(),
-                        HexFormat.of()
-                                .formatHex(MessageDigest.getInstance("SHA-256").digest(xml)),
-                        EventCode.fromCode(message.getEnvelope().getEvent().value())
-                                .orElseThrow(),
-                        ACME,
-                        message.getEnvelope().getBinding().value(),
-                        xml,
-                        handOver ? message : null),
-                (id, at) -> ("ack " + id).getBytes(StandardCharsets.UTF_8));
+        DirectAcceptance.accept(gateway, message, SCHOOL_1, ACME, handOver);
         return trackingId;
     }
 
