@@ -264,6 +264,11 @@ public final class GatewayRuntime implements AutoCloseable {
 
         database = Database.open(settings.dbUrl(), settings.dbUser(), settings.dbPassword(), settings.dbPoolSize());
         started.push(database);
+        try {
+            new LedgerAppender(clock).reconcileHead(database.dataSource());
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("Cannot check the ledger head", e);
+        }
 
         broker = EmbeddedBroker.start(settings.dataDir().resolve("artemis"));
         started.push(broker);

@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import uk.safeguarding.interchange.ledger.merkle.CompactRange;
 import uk.safeguarding.interchange.store.LedgerWriteOrder;
 import uk.safeguarding.interchange.store.Transactions;
@@ -24,6 +26,7 @@ import uk.safeguarding.interchange.store.Transactions;
  * served from the database (decision 0004). Thread-safe (stateless apart from the clock).
  */
 public final class LedgerAppender {
+    private static final Logger log = LoggerFactory.getLogger(LedgerAppender.class);
     /** The gateway's own organisation id (decision 0001); {@code "gateway"} as an actor means this. */
     public static final String GATEWAY = "urn:interchange:gateway:national";
     /**
@@ -36,6 +39,45 @@ public final class LedgerAppender {
 
     public LedgerAppender(Clock clock) {
         this.clock = Objects.requireNonNull(clock);
+    }
+
+    /**
+     * Checks at start that the head numbers the next entry (decision 0011): the entries are the record, the head only
+     * counts them. A head behind the entries (H2 once lost increments under concurrency) would make every append fail
+     * on a duplicate number, so it is moved up to the entries and the repair is logged; a head beyond them means
+     * entries are missing, and the gateway must not start on such a ledger.
+     *
+     * @return the head after the check
+     * @throws IllegalStateException when entries below the head are missing
+     */
+    public long reconcileHead(DataSource dataSource) throws SQLException {
+        return Transactions.inTransaction(dataSource, connection -> {
+            long head;
+            long entries;
+            long next;
+            try (PreparedStatement read = connection.prepareStatement(
+                            "SELECT (SELECT next_seq FROM ledger_head WHERE id = 1), (SELECT COUNT(*) FROM ledger_entry),"
+                                    + " (SELECT COALESCE(MAX(seq) + 1, 0) FROM ledger_entry)");
+                    ResultSet rs = read.executeQuery()) {
+                rs.next();
+                head = rs.getLong(1);
+                entries = rs.getLong(2);
+                next = rs.getLong(3);
+            }
+            if (entries != next || head > next) {
+                throw new IllegalStateException("The ledger has " + entries + " entries numbered up to " + (next - 1)
+                        + " with the head at " + head + ": entries are missing; restore the database before starting");
+            }
+            if (head < next) {
+                try (PreparedStatement repair =
+                        connection.prepareStatement("UPDATE ledger_head SET next_seq = ? WHERE id = 1")) {
+                    repair.setLong(1, next);
+                    repair.executeUpdate();
+                }
+                log.error("The ledger head was {} behind its {} entries; moved it to {}", next - head, entries, next);
+            }
+            return next;
+        });
     }
 
     /**

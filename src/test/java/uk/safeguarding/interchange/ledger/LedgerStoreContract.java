@@ -128,6 +128,45 @@ abstract class LedgerStoreContract {
     }
 
     @Test
+    void aHeadBehindItsEntriesIsMovedUpAtStartAndAppendsWorkAgain() throws Exception {
+        append("h-0");
+        append("h-1");
+        append("h-2");
+        setHead(1); // as H2 left it once: every later append collided with entry 1
+
+        assertThat(appender.reconcileHead(dataSource())).isEqualTo(3);
+
+        assertThat(append("h-3")).isEqualTo(3);
+        assertThat(new LedgerReader(dataSource()).treeSize()).isEqualTo(4);
+    }
+
+    @Test
+    void aHeadBeyondItsEntriesStopsTheStartBecauseEntriesAreMissing() throws Exception {
+        append("m-0");
+        setHead(5);
+
+        assertThatThrownBy(() -> appender.reconcileHead(dataSource()))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("entries are missing");
+    }
+
+    @Test
+    void aConsistentHeadIsLeftAsItIs() throws Exception {
+        assertThat(appender.reconcileHead(dataSource())).isZero();
+        append("c-0");
+
+        assertThat(appender.reconcileHead(dataSource())).isEqualTo(1);
+    }
+
+    private void setHead(long next) throws SQLException {
+        try (Connection c = dataSource().getConnection();
+                PreparedStatement ps = c.prepareStatement("UPDATE ledger_head SET next_seq = ? WHERE id = 1")) {
+            ps.setLong(1, next);
+            ps.executeUpdate();
+        }
+    }
+
+    @Test
     void refusesAnUnknownEventNameAndWritesNothing() throws Exception {
         assertThatThrownBy(() -> Transactions.inTransaction(
                         dataSource(),
