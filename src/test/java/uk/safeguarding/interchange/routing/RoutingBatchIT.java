@@ -32,6 +32,7 @@ import uk.safeguarding.interchange.intake.RoutingQueue;
 import uk.safeguarding.interchange.store.PayloadKind;
 import uk.safeguarding.interchange.store.PayloadStore;
 import uk.safeguarding.interchange.testsupport.DirectAcceptance;
+import uk.safeguarding.interchange.testsupport.PayloadRows;
 import uk.safeguarding.interchange.testsupport.QueueContents;
 import uk.safeguarding.interchange.testsupport.RealGateway;
 
@@ -251,18 +252,9 @@ class RoutingBatchIT extends RealGateway {
     }
 
     private static List<String> payloadKinds(String trackingId) throws Exception {
-        List<String> kinds = new ArrayList<>();
-        try (Connection c = gateway.dataSource().getConnection();
-                PreparedStatement ps =
-                        c.prepareStatement("SELECT kind FROM payload WHERE tracking_id = ? ORDER BY kind")) {
-            ps.setString(1, trackingId);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    kinds.add(rs.getString(1));
-                }
-            }
+        try (Connection c = gateway.dataSource().getConnection()) {
+            return PayloadRows.kinds(c, trackingId);
         }
-        return kinds;
     }
 
     private static void execute(String sql, String trackingId) throws Exception {

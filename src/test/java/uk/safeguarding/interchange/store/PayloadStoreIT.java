@@ -7,20 +7,18 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Properties;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import uk.safeguarding.interchange.ledger.LedgerAppender;
+import uk.safeguarding.interchange.testsupport.PayloadRows;
 
 /** The insert-only {@code payload} table (decision 0009) on a real, Flyway-migrated H2 file database. */
 class PayloadStoreIT {
@@ -110,7 +108,7 @@ class PayloadStoreIT {
                 assertThat(payloads.read(c, "t-1", kind)).as(kind.name()).isEmpty();
             }
             assertThat(payloads.readRouted(c, "t-1")).isEmpty();
-            assertThat(kinds(c, "t-1")).containsExactly("ack_payload", "canonical_xml", "routed_xml");
+            assertThat(PayloadRows.kinds(c, "t-1")).containsExactly("ack_payload", "canonical_xml", "routed_xml");
             assertThat(payloads.readRouted(c, "t-2"))
                     .as("another message is untouched")
                     .hasValue(ROUTED);
@@ -148,20 +146,6 @@ class PayloadStoreIT {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             assertThat(ps.executeUpdate()).isEqualTo(1);
         }
-    }
-
-    private static List<String> kinds(Connection c, String trackingId) throws SQLException {
-        List<String> kinds = new ArrayList<>();
-        try (PreparedStatement ps =
-                c.prepareStatement("SELECT kind FROM payload WHERE tracking_id = ? ORDER BY kind")) {
-            ps.setString(1, trackingId);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    kinds.add(rs.getString(1));
-                }
-            }
-        }
-        return kinds;
     }
 
     private static byte[] utf8(String s) {
