@@ -1,0 +1,138 @@
+package uk.safeguarding.interchange.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import uk.safeguarding.interchange.store.Database;
+
+/**
+ * The timers' and operators' queries on the delivery table use their indexes on the embedded H2, with a table shaped
+ * like a busy gateway's: thousands of ROUTED and DELIVERED deliveries, a few waiting for a retry, a few parked. Before
+ * V22 H2 answered the push-retry query (run every second) by walking every ROUTED delivery.
+ */
+class QueryPlansIT {
+    private static final Instant NOW = Instant.parse("2026-11-22T10:00:00Z");
+
+    @TempDir
+    static Path tmp;
+
+    private static Database database;
+
+    @BeforeAll
+    static void fill() throws SQLException {
+        database = Database.open(
+                "jdbc:h2:file:" + tmp.resolve("db/plans") + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE", "sa", "", 2);
+        try (Connection c = database.dataSource().getConnection()) {
+            try (PreparedStatement message = c.prepareStatement(
+                    "INSERT INTO message (tracking_id, sender_id, sender_message_id, content_sha256, event, received_at)"
+                            + " VALUES (?, 'urn:interchange:school:100001', ?, ?, 'safeguarding-referral', ?)")) {
+                for (int i = 0; i < 6000; i++) {
+                    message.setString(1, "t-" + i);
+                    message.setString(2, "m-" + i);
+                    message.setString(3, "0".repeat(64));
+                    message.setTimestamp(4, Timestamp.from(NOW));
+                    message.addBatch();
+                }
+                message.executeBatch();
+            }
+            try (PreparedStatement insert = c.prepareStatement(
+                    "INSERT INTO delivery (tracking_id, recipient_id, role, state, created_at, updated_at,"
+                            + " next_attempt_at, dead_lettered_at) VALUES (?, 'urn:interchange:la:850', 'primary', ?,"
+                            + " ?, ?, ?, ?)")) {
+                for (int i = 0; i < 6000; i++) {
+                    String state = i < 3000 ? "ROUTED" : "DELIVERED";
+                    Timestamp retry = null;
+                    Timestamp parked = null;
+                    if (i % 1000 == 1) {
+                        retry = Timestamp.from(NOW.minusSeconds((i / 1000) % 2 == 0 ? 60 : -60));
+                        state = "ROUTED";
+                    } else if (i % 1000 == 2) {
+                        parked = Timestamp.from(NOW.minusSeconds(3600));
+                        state = "DELIVERY_FAILED";
+                    }
+                    insert.setString(1, "t-" + i);
+                    insert.setString(2, state);
+                    insert.setTimestamp(3, Timestamp.from(NOW));
+                    insert.setTimestamp(4, Timestamp.from(NOW));
+                    insert.setTimestamp(5, retry);
+                    insert.setTimestamp(6, parked);
+                    insert.addBatch();
+                }
+                insert.executeBatch();
+            }
+        }
+    }
+
+    @AfterAll
+    static void close() {
+        database.close();
+    }
+
+    @Test
+    void theRetryTimerReadsOnlyDeliveriesWaitingForARetry() throws SQLException {
+        String plan = plan(PushDelivery.DUE_QUERY, Timestamp.from(Instant.EPOCH), Timestamp.from(NOW), 100);
+
+        assertThat(plan).contains("ix_delivery_retry").doesNotContain("tableScan");
+        assertThat(scanCount(plan)).isLessThanOrEqualTo(10);
+    }
+
+    @Test
+    void theDeadLetterListReadsOnlyParkedDeliveries() throws SQLException {
+        String plan = plan(DeadLetters.LIST_QUERY, Timestamp.from(Instant.EPOCH));
+
+        assertThat(plan).contains("ix_delivery_parked").doesNotContain("delivery.tableScan");
+    }
+
+    @Test
+    void theRetryQueryStillFindsWhatIsDue() throws SQLException {
+        List<String> due = new ArrayList<>();
+        try (Connection c = database.dataSource().getConnection();
+                PreparedStatement query = c.prepareStatement(PushDelivery.DUE_QUERY)) {
+            query.setTimestamp(1, Timestamp.from(Instant.EPOCH));
+            query.setTimestamp(2, Timestamp.from(NOW));
+            query.setInt(3, 100);
+            try (ResultSet rs = query.executeQuery()) {
+                while (rs.next()) {
+                    due.add(rs.getString(1));
+                }
+            }
+        }
+        // Rows 1, 2001 and 4001 were due a minute ago; 1001, 3001 and 5001 are due in a minute.
+        assertThat(due).containsExactlyInAnyOrder("t-1", "t-2001", "t-4001");
+    }
+
+    private static String plan(String sql, Object... parameters) throws SQLException {
+        try (Connection c = database.dataSource().getConnection();
+                PreparedStatement explain = c.prepareStatement("EXPLAIN ANALYZE " + sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                explain.setObject(i + 1, parameters[i]);
+            }
+            try (ResultSet rs = explain.executeQuery()) {
+                rs.next();
+                return rs.getString(1);
+            }
+        }
+    }
+
+    private static int scanCount(String plan) {
+        java.util.regex.Matcher m =
+                java.util.regex.Pattern.compile("scanCount: (\\d+)").matcher(plan);
+        int max = 0;
+        while (m.find()) {
+            max = Math.max(max, Integer.parseInt(m.group(1)));
+        }
+        return max;
+    }
+}
