@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import javax.sql.DataSource;
@@ -23,7 +24,7 @@ import uk.safeguarding.interchange.store.Transactions;
  * ordered by commit: a rolled-back transaction releases its number with the lock. In the same transaction each
  * append builds the {@link LedgerEntry} (time from the injected clock), records its leaf hash and appends it to the
  * RFC 9162 Merkle tree, storing the perfect subtree nodes it completes ({@code ledger_node}), so roots and proofs are
- * served from the database (decision 0004). Thread-safe (stateless apart from the clock).
+ * served from the database (decision 0004). Thread-safe: its one piece of state, the frontier of its latest append, is written under {@link LedgerWriteOrder}.
  */
 public final class LedgerAppender {
     private static final Logger log = LoggerFactory.getLogger(LedgerAppender.class);
@@ -36,6 +37,18 @@ public final class LedgerAppender {
     public static final String UNAUTHENTICATED = "urn:interchange:unauthenticated:anonymous";
 
     private final Clock clock;
+
+    /**
+     * The tree as this appender's latest append left it, so the next append need not read O(log n) stored nodes to
+     * rebuild it. Written only under {@link LedgerWriteOrder} (one appending transaction at a time in this process),
+     * and used only when it provably describes the tree the database holds now: its size is the sequence number just
+     * claimed (a rolled-back append leaves the head below the frontier, so it no longer matches) and its last leaf is
+     * the stored leaf before it (any other writer — another process on the same PostgreSQL, another appender — that
+     * appended at that position wrote a different leaf). Otherwise the nodes are read as before.
+     */
+    private record Frontier(CompactRange range, byte[] lastLeaf) {}
+
+    private volatile Frontier frontier;
 
     public LedgerAppender(Clock clock) {
         this.clock = Objects.requireNonNull(clock);
@@ -119,11 +132,30 @@ public final class LedgerAppender {
                 entry.errorCode());
         byte[] leafHash = built.leafHash();
         List<LedgerNodes.Node> nodes = new ArrayList<>(2);
-        CompactRange range = LedgerNodes.range(connection, seq);
-        range.append(leafHash, (level, index, hash) -> nodes.add(new LedgerNodes.Node(level, index, hash)));
+        CompactRange range = rangeBefore(connection, seq);
+        CompactRange after =
+                range.append(leafHash, (level, index, hash) -> nodes.add(new LedgerNodes.Node(level, index, hash)));
         insertEntry(connection, built, leafHash);
         LedgerNodes.insert(connection, nodes);
+        frontier = new Frontier(after, leafHash);
         return seq;
+    }
+
+    /** The compact range of the first {@code size} leaves: the frontier when it is provably current, else stored. */
+    private CompactRange rangeBefore(Connection connection, long size) throws SQLException {
+        Frontier known = frontier;
+        if (known != null && known.range().size() == size && size > 0) {
+            try (PreparedStatement read =
+                    connection.prepareStatement("SELECT leaf_hash FROM ledger_entry WHERE seq = ?")) {
+                read.setLong(1, size - 1);
+                try (ResultSet rs = read.executeQuery()) {
+                    if (rs.next() && Arrays.equals(rs.getBytes(1), known.lastLeaf())) {
+                        return known.range();
+                    }
+                }
+            }
+        }
+        return LedgerNodes.range(connection, size);
     }
 
     /**

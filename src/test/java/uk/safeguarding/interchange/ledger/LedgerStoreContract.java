@@ -117,6 +117,67 @@ abstract class LedgerStoreContract {
         }
     }
 
+    /** Every stored root (from the Merkle nodes) equals the root recomputed from the stored leaves. */
+    void assertStoredTreeMatchesItsLeaves() throws SQLException {
+        List<byte[]> leaves = new ArrayList<>();
+        for (LedgerExportLine line : exportAll()) {
+            leaves.add(line.recordedLeafHash());
+        }
+        LedgerReader reader = new LedgerReader(dataSource());
+        for (int size = 1; size <= leaves.size(); size++) {
+            assertThat(reader.root(size)).as("root of %d", size).isEqualTo(MerkleTree.root(leaves.subList(0, size)));
+        }
+    }
+
+    NewLedgerEntry entry(String trackingId, String event) {
+        return new NewLedgerEntry(
+                event, trackingId, "msg-" + trackingId, SCHOOL, SCHOOL, "safeguarding-referral", "a".repeat(64), null);
+    }
+
+    @Test
+    void anAppendRolledBackLeavesNoTraceInTheNextAppendsTree() throws Exception {
+        append("t-0");
+        append("t-1");
+        assertThatThrownBy(() -> Transactions.inTransaction(dataSource(), c -> {
+                    appender.append(c, entry("t-rolled-back", "ACCEPTED"));
+                    appender.append(c, entry("t-rolled-back", "ROUTED"));
+                    throw new SQLException("rolled back on purpose");
+                }))
+                .hasMessageContaining("on purpose");
+        for (int i = 2; i < 9; i++) {
+            append("t-" + i);
+        }
+
+        assertThat(exportAll()).extracting(l -> l.entry().trackingId()).doesNotContain("t-rolled-back");
+        assertStoredTreeMatchesItsLeaves();
+    }
+
+    /**
+     * Another writer (another gateway process on the same PostgreSQL, or another appender) takes the position this
+     * appender had used in a rolled-back transaction: this appender's remembered tree then has the right size but a
+     * different last leaf, and must not be used.
+     */
+    @Test
+    void anotherWriterAtTheSamePositionIsNotMistakenForThisAppendersTree() throws Exception {
+        LedgerAppender other = new LedgerAppender(Clock.offset(CLOCK, Duration.ofSeconds(5)));
+        append("t-0");
+        append("t-1");
+        assertThatThrownBy(() -> Transactions.inTransaction(dataSource(), c -> {
+                    appender.append(c, entry("t-mine", "ACCEPTED"));
+                    throw new SQLException("rolled back on purpose");
+                }))
+                .hasMessageContaining("on purpose");
+        Transactions.inTransaction(dataSource(), c -> other.append(c, entry("t-other", "ACCEPTED")));
+        // The head is now 3 again, as this appender's remembered tree: only the stored leaf 2 tells them apart.
+        append("t-3");
+        append("t-4");
+
+        assertThat(exportAll())
+                .extracting(l -> l.entry().trackingId())
+                .containsExactly("t-0", "t-1", "t-other", "t-3", "t-4");
+        assertStoredTreeMatchesItsLeaves();
+    }
+
     @Test
     void appendRecordsTheCanonicalEntryWithTheInjectedTime() throws Exception {
         long seq = append("t-time");
