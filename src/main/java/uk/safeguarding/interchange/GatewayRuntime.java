@@ -480,7 +480,7 @@ public final class GatewayRuntime implements AutoCloseable {
         log.info("Postcode table loaded: {} entries", postcodes.size());
         DataSource ds = database.dataSource();
         CanonicalXml canonical = new CanonicalXml();
-        Deliveries deliveries = new Deliveries(ledger, clock, payloads);
+        Deliveries deliveries = new Deliveries(ledger, clock, payloads, slaPolicy);
         JmsDeliveryQueue deliveryQueue = new JmsDeliveryQueue(broker.connectionFactory());
         started.push(deliveryQueue);
         DeliveryRelay relay = new DeliveryRelay(
@@ -540,9 +540,15 @@ public final class GatewayRuntime implements AutoCloseable {
                         transports,
                         retryPolicy,
                         clock));
-        main.bind(
-                SLA_MONITOR,
-                new SlaMonitor(ds, directory::current, deliveries, relay, gatewayMessages, slaPolicy, clock));
+        SlaMonitor slaMonitor =
+                new SlaMonitor(ds, directory::current, deliveries, relay, gatewayMessages, slaPolicy, clock);
+        try {
+            // Before any route runs: deliveries routed before V23 or under another config/sla.yaml get this one's.
+            slaMonitor.applyPolicy();
+        } catch (java.sql.SQLException e) {
+            throw new StartupException("Cannot compute the SLA deadlines of stored deliveries: " + e.getMessage());
+        }
+        main.bind(SLA_MONITOR, slaMonitor);
         main.bind("callerIdentity", new CallerIdentity());
     }
 

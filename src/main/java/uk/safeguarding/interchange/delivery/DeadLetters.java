@@ -93,9 +93,12 @@ public final class DeadLetters {
             }
             Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
             for (String[] p : parked) {
+                // Back in ROUTED it awaits its SLA deadline again (every stored deadline is awaited in ROUTED),
+                // unless it was escalated once already (SlaDue).
                 try (PreparedStatement update = connection.prepareStatement(
                         "UPDATE delivery SET state = 'ROUTED', dead_lettered_at = NULL, next_attempt_at = ?,"
-                                + " generation = generation + 1, attempts = 0, updated_at = ?"
+                                + " generation = generation + 1, attempts = 0, updated_at = ?,"
+                                + " sla_due_at = CASE WHEN escalated_at IS NULL THEN sla_deadline END"
                                 + " WHERE tracking_id = ? AND recipient_id = ?")) {
                     update.setTimestamp(1, Timestamp.from(now));
                     update.setTimestamp(2, Timestamp.from(now));

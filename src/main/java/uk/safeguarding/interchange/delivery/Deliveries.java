@@ -16,6 +16,7 @@ import java.util.Optional;
 import uk.safeguarding.interchange.canonical.EventCode;
 import uk.safeguarding.interchange.ledger.LedgerAppender;
 import uk.safeguarding.interchange.ledger.NewLedgerEntry;
+import uk.safeguarding.interchange.sla.SlaPolicy;
 import uk.safeguarding.interchange.store.PayloadKind;
 import uk.safeguarding.interchange.store.PayloadStore;
 
@@ -31,11 +32,14 @@ public final class Deliveries {
     private final LedgerAppender ledger;
     private final Clock clock;
     private final PayloadStore payloads;
+    private final SlaDue sla;
 
-    public Deliveries(LedgerAppender ledger, Clock clock, PayloadStore payloads) {
+    /** {@code sla}: the service levels whose deadlines new deliveries get (the same the {@link SlaMonitor} uses). */
+    public Deliveries(LedgerAppender ledger, Clock clock, PayloadStore payloads, SlaPolicy sla) {
         this.ledger = Objects.requireNonNull(ledger);
         this.clock = Objects.requireNonNull(clock);
         this.payloads = Objects.requireNonNull(payloads);
+        this.sla = new SlaDue(sla);
     }
 
     /** The payload store through which stored canonical documents are read and written (encrypted per message). */
@@ -57,25 +61,44 @@ public final class Deliveries {
 
     /**
      * Inserts a {@code ROUTED} delivery and its {@code ROUTED} ledger entry, unless the (message, recipient) already
-     * has one (then nothing happens: routing is idempotent).
+     * has one (then nothing happens: routing is idempotent). Its SLA deadline comes from the message row's priority
+     * and acceptance time, so the message row must carry its priority by then.
      *
      * @return true when a row was inserted
      */
     public boolean route(Connection connection, String trackingId, String recipientId, String role, EventCode event)
             throws SQLException {
-        if (find(connection, trackingId, recipientId).isPresent()) {
-            return false;
+        Optional<SlaDue.Terms> terms = Optional.empty();
+        // One read for both: whether the delivery exists, and what its deadline is computed from.
+        try (PreparedStatement query = connection.prepareStatement(
+                "SELECT d.state, m.priority, m.received_at FROM message m LEFT JOIN delivery d"
+                        + " ON d.tracking_id = m.tracking_id AND d.recipient_id = ? WHERE m.tracking_id = ?")) {
+            query.setString(1, recipientId);
+            query.setString(2, trackingId);
+            try (ResultSet rs = query.executeQuery()) {
+                if (rs.next()) {
+                    if (rs.getString(1) != null) {
+                        return false;
+                    }
+                    terms = sla.terms(event, rs.getString(2), rs.getTimestamp(3).toInstant(), role);
+                }
+            }
         }
         Instant now = now();
+        Timestamp deadline = terms.map(t -> Timestamp.from(t.deadline())).orElse(null);
         try (PreparedStatement insert = connection.prepareStatement(
-                "INSERT INTO delivery (tracking_id, recipient_id, role, state, created_at, updated_at)"
-                        + " VALUES (?,?,?,?,?,?)")) {
+                "INSERT INTO delivery (tracking_id, recipient_id, role, state, created_at, updated_at, sla_deadline,"
+                        + " sla_awaits, sla_due_at) VALUES (?,?,?,?,?,?,?,?,?)")) {
             insert.setString(1, trackingId);
             insert.setString(2, recipientId);
             insert.setString(3, role);
             insert.setString(4, DeliveryState.ROUTED.name());
             insert.setTimestamp(5, Timestamp.from(now));
             insert.setTimestamp(6, Timestamp.from(now));
+            insert.setTimestamp(7, deadline);
+            insert.setString(8, terms.map(t -> t.awaits().name()).orElse(null));
+            // Every deadline that concerns a delivery is awaited in ROUTED.
+            insert.setTimestamp(9, deadline);
             insert.executeUpdate();
         }
         ledger.append(
@@ -94,7 +117,8 @@ public final class Deliveries {
 
     /**
      * Moves a delivery to {@code to} if the transition table allows it, with its ledger entry ({@code OUTCOME(code)}
-     * for outcomes). The row is locked for the rest of the caller's transaction.
+     * for outcomes), and its {@code sla_due_at} set to its deadline if it still awaits it in {@code to}, else cleared.
+     * The row is locked for the rest of the caller's transaction.
      *
      * @param outcome the decision code for {@link DeliveryState#OUTCOME}, else null
      * @param errorCode the error code for a failure, else null
@@ -110,19 +134,23 @@ public final class Deliveries {
             String actor,
             EventCode event)
             throws SQLException {
-        Optional<Row> row = lock(connection, trackingId, recipientId);
-        if (row.isEmpty() || !row.get().state().canMoveTo(to)) {
+        Optional<Locked> found = lock(connection, trackingId, recipientId);
+        if (found.isEmpty() || !found.get().row().state().canMoveTo(to)) {
             return Optional.empty();
         }
+        Locked locked = found.get();
+        Instant due = SlaDue.dueAt(
+                locked.slaDeadline(), locked.slaAwaits(), locked.row().role(), to, locked.escalated());
         try (PreparedStatement update = connection.prepareStatement(
                 "UPDATE delivery SET state = ?, outcome = COALESCE(?, outcome), last_error = COALESCE(?, last_error),"
-                        + " updated_at = ? WHERE tracking_id = ? AND recipient_id = ?")) {
+                        + " updated_at = ?, sla_due_at = ? WHERE tracking_id = ? AND recipient_id = ?")) {
             update.setString(1, to.name());
             update.setString(2, outcome);
             update.setString(3, errorCode);
             update.setTimestamp(4, Timestamp.from(now()));
-            update.setString(5, trackingId);
-            update.setString(6, recipientId);
+            update.setTimestamp(5, due == null ? null : Timestamp.from(due));
+            update.setString(6, trackingId);
+            update.setString(7, recipientId);
             update.executeUpdate();
         }
         // The outcome code (accepted, declined, ...) is the entry's reason; the event is the state's name.
@@ -138,26 +166,38 @@ public final class Deliveries {
                         null,
                         errorCode,
                         to == DeliveryState.OUTCOME ? outcome : null));
-        return Optional.of(row.get().state());
+        return Optional.of(locked.row().state());
     }
 
     /** The delivery of one message to one recipient. */
     public Optional<Row> find(Connection connection, String trackingId, String recipientId) throws SQLException {
-        return select(connection, trackingId, recipientId, false);
+        return select(connection, trackingId, recipientId, false).map(Locked::row);
     }
 
-    private Optional<Row> lock(Connection connection, String trackingId, String recipientId) throws SQLException {
+    /** A locked row with the columns its next state's {@code sla_due_at} is computed from. */
+    private record Locked(Row row, Instant slaDeadline, SlaPolicy.Awaits slaAwaits, boolean escalated) {}
+
+    private Optional<Locked> lock(Connection connection, String trackingId, String recipientId) throws SQLException {
         return select(connection, trackingId, recipientId, true);
     }
 
-    private static Optional<Row> select(Connection connection, String trackingId, String recipientId, boolean lock)
+    private static Optional<Locked> select(Connection connection, String trackingId, String recipientId, boolean lock)
             throws SQLException {
         try (PreparedStatement query = connection.prepareStatement(
                 "SELECT * FROM delivery WHERE tracking_id = ? AND recipient_id = ?" + (lock ? " FOR UPDATE" : ""))) {
             query.setString(1, trackingId);
             query.setString(2, recipientId);
             try (ResultSet rs = query.executeQuery()) {
-                return rs.next() ? Optional.of(row(rs)) : Optional.empty();
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                Timestamp deadline = rs.getTimestamp("sla_deadline");
+                String awaits = rs.getString("sla_awaits");
+                return Optional.of(new Locked(
+                        row(rs),
+                        deadline == null ? null : deadline.toInstant(),
+                        awaits == null ? null : SlaPolicy.Awaits.valueOf(awaits),
+                        rs.getTimestamp("escalated_at") != null));
             }
         }
     }

@@ -29,10 +29,19 @@ import uk.safeguarding.interchange.store.Transactions;
  * {@code OUTCOME} for primary recipients), and for each, once, in one transaction: {@code ESCALATED} with its ledger
  * entry, {@code escalated_at}, and an {@code escalation} notice to the recipient's {@code escalationContact} — its
  * mailbox/push when the contact is an organisation in the directory, else (an e-mail address) a row in
- * {@code escalation_notice} for the out-of-band notifier. Thread-safe.
+ * {@code escalation_notice} for the out-of-band notifier. The deadlines are stored per delivery ({@link SlaDue}), so a
+ * check reads only the deliveries due, however many there are. Thread-safe.
  */
 public final class SlaMonitor {
     private static final Logger log = LoggerFactory.getLogger(SlaMonitor.class);
+
+    /**
+     * The deliveries whose deadline passed and that still await it, by {@code ix_delivery_sla_due}: a range from the
+     * epoch, as H2 walks the index's NULL entries (every delivery without a pending deadline) for a bare {@code <= ?}
+     * ({@code QueryPlansIT}). Parameters: the epoch, now.
+     */
+    static final String DUE_QUERY = "SELECT tracking_id, recipient_id FROM delivery"
+            + " WHERE sla_due_at >= ? AND sla_due_at <= ? AND escalated_at IS NULL AND state IN ('ROUTED','DELIVERED')";
 
     private final DataSource dataSource;
     private final Supplier<Directory> directory;
@@ -40,6 +49,7 @@ public final class SlaMonitor {
     private final DeliveryRelay relay;
     private final Notices notices;
     private final SlaPolicy policy;
+    private final SlaDue due;
     private final Clock clock;
 
     public SlaMonitor(
@@ -56,32 +66,28 @@ public final class SlaMonitor {
         this.relay = Objects.requireNonNull(relay);
         this.notices = new Notices(deliveries, gatewayMessages);
         this.policy = Objects.requireNonNull(policy);
+        this.due = new SlaDue(policy);
         this.clock = Objects.requireNonNull(clock);
+    }
+
+    /**
+     * At gateway start, before the timer: brings the deliveries' stored deadlines in line with this policy
+     * ({@link SlaDue#apply}); returns how many were recomputed, -1 when none needed to be.
+     */
+    public long applyPolicy() throws SQLException {
+        return due.apply(dataSource, clock);
     }
 
     /** Escalates every breached delivery; returns how many were escalated now. */
     public int check() throws SQLException {
-        Instant now = clock.instant();
         List<String[]> breached = new ArrayList<>();
         try (Connection connection = dataSource.getConnection();
-                PreparedStatement query = connection.prepareStatement(
-                        "SELECT d.tracking_id, d.recipient_id, d.role, d.state, m.event, m.priority, m.received_at"
-                                + " FROM delivery d JOIN message m ON m.tracking_id = d.tracking_id"
-                                + " WHERE d.escalated_at IS NULL AND d.state IN ('ROUTED','DELIVERED')")) {
+                PreparedStatement query = connection.prepareStatement(DUE_QUERY)) {
+            query.setTimestamp(1, Timestamp.from(Instant.EPOCH));
+            query.setTimestamp(2, Timestamp.from(clock.instant()));
             try (ResultSet rs = query.executeQuery()) {
                 while (rs.next()) {
-                    Optional<EventCode> event = EventCode.fromCode(rs.getString(5));
-                    if (event.isEmpty()) {
-                        continue;
-                    }
-                    Optional<SlaPolicy.Deadline> deadline = policy.deadline(
-                            event.get(), rs.getString(6), rs.getTimestamp(7).toInstant());
-                    if (deadline.isPresent()
-                            && !now.isBefore(deadline.get().at())
-                            && awaiting(
-                                    deadline.get().awaits(), rs.getString(3), DeliveryState.valueOf(rs.getString(4)))) {
-                        breached.add(new String[] {rs.getString(1), rs.getString(2)});
-                    }
+                    breached.add(new String[] {rs.getString(1), rs.getString(2)});
                 }
             }
         }
@@ -96,14 +102,6 @@ public final class SlaMonitor {
             }
         }
         return escalated;
-    }
-
-    private static boolean awaiting(SlaPolicy.Awaits awaits, String role, DeliveryState state) {
-        return switch (awaits) {
-            case DELIVERED -> state == DeliveryState.ROUTED;
-            case OUTCOME ->
-                "primary".equals(role) && (state == DeliveryState.ROUTED || state == DeliveryState.DELIVERED);
-        };
     }
 
     private boolean escalate(String trackingId, String recipientId) throws SQLException {
@@ -125,7 +123,8 @@ public final class SlaMonitor {
                             message.event());
             // Re-checked under the row lock: acknowledged or answered meanwhile, or escalated by another check.
             if (before.isEmpty()
-                    || !awaiting(deadline.get().awaits(), roleOf(connection, trackingId, recipientId), before.get())
+                    || !SlaDue.awaiting(
+                            deadline.get().awaits(), roleOf(connection, trackingId, recipientId), before.get())
                     || escalatedAt(connection, trackingId, recipientId)) {
                 connection.rollback();
                 return false;

@@ -181,12 +181,13 @@ public final class Router {
                     log.info("Message {} was already routed; nothing to do", plan.trackingId());
                     continue;
                 }
+                // First: the deliveries' SLA deadlines are computed from the message row's priority.
+                markRouted(connection, plan);
                 if (plan.failed()) {
                     recordFailure(connection, plan, queued);
                 } else {
                     recordRoutes(connection, plan, queued);
                 }
-                markRouted(connection, plan);
             }
             return queued;
         });

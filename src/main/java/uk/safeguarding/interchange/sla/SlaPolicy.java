@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -12,6 +15,7 @@ import java.time.LocalTime;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -64,6 +68,31 @@ public final class SlaPolicy {
 
     public SchoolCalendar calendar() {
         return calendar;
+    }
+
+    /**
+     * A SHA-256 (hex) of everything deadlines depend on (time zone, bank holidays, school closures, rules in order):
+     * equal policies have equal fingerprints, so the gateway knows at start whether stored deadlines are still right.
+     */
+    public String fingerprint() {
+        StringBuilder text =
+                new StringBuilder("v1\n").append(calendar.zone().getId()).append('\n');
+        calendar.bankHolidays().stream()
+                .sorted()
+                .forEach(d -> text.append("holiday ").append(d).append('\n'));
+        calendar.schoolClosures().stream()
+                .sorted()
+                .forEach(d -> text.append("closure ").append(d).append('\n'));
+        for (Rule rule : rules) {
+            text.append(describe(rule)).append('\n');
+        }
+        try {
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256")
+                            .digest(text.toString().getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every Java runtime", e);
+        }
     }
 
     /** The deadline for a message of {@code event} and {@code priority} (null: none) accepted at {@code acceptedAt}. */

@@ -20,6 +20,7 @@ import uk.safeguarding.interchange.canonical.EventCode;
 import uk.safeguarding.interchange.intake.Acceptance;
 import uk.safeguarding.interchange.intake.Submission;
 import uk.safeguarding.interchange.ledger.LedgerAppender;
+import uk.safeguarding.interchange.sla.SlaPolicy;
 import uk.safeguarding.interchange.store.Database;
 import uk.safeguarding.interchange.store.GroupCommit;
 import uk.safeguarding.interchange.store.MasterKey;
@@ -66,7 +67,7 @@ class DeliveryRelayIT {
         group = new GroupCommit(database.dataSource(), 8);
         LedgerAppender ledger = new LedgerAppender(CLOCK);
         PayloadStore payloads = new PayloadStore(new MasterKey(new byte[32]), RetentionPolicy.from(new Properties()));
-        deliveries = new Deliveries(ledger, CLOCK, payloads);
+        deliveries = new Deliveries(ledger, CLOCK, payloads, SlaPolicy.load(Path.of("config/sla.yaml")));
         new Acceptance(database.dataSource(), ledger, trackingId -> {}, CLOCK, payloads)
                 .accept(
                         new Submission(

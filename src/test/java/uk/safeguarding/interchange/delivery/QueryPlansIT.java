@@ -19,8 +19,10 @@ import uk.safeguarding.interchange.store.Database;
 
 /**
  * The timers' and operators' queries on the delivery table use their indexes on the embedded H2, with a table shaped
- * like a busy gateway's: thousands of ROUTED and DELIVERED deliveries, a few waiting for a retry, a few parked. Before
- * V22 H2 answered the push-retry query (run every second) by walking every ROUTED delivery.
+ * like a busy gateway's: thousands of ROUTED and DELIVERED deliveries, a few waiting for a retry, a few parked, a few
+ * awaiting an SLA deadline. Before
+ * V22 H2 answered the push-retry query (run every second) by walking every ROUTED delivery; before V23 the SLA timer
+ * (every minute) read every ROUTED and DELIVERED delivery and computed each one's deadline.
  */
 class QueryPlansIT {
     private static final Instant NOW = Instant.parse("2026-11-22T10:00:00Z");
@@ -49,18 +51,21 @@ class QueryPlansIT {
             }
             try (PreparedStatement insert = c.prepareStatement(
                     "INSERT INTO delivery (tracking_id, recipient_id, role, state, created_at, updated_at,"
-                            + " next_attempt_at, dead_lettered_at) VALUES (?, 'urn:interchange:la:850', 'primary', ?,"
-                            + " ?, ?, ?, ?)")) {
+                            + " next_attempt_at, dead_lettered_at, sla_due_at) VALUES (?, 'urn:interchange:la:850',"
+                            + " 'primary', ?, ?, ?, ?, ?, ?)")) {
                 for (int i = 0; i < 6000; i++) {
                     String state = i < 3000 ? "ROUTED" : "DELIVERED";
                     Timestamp retry = null;
                     Timestamp parked = null;
+                    Timestamp slaDue = null;
                     if (i % 1000 == 1) {
                         retry = Timestamp.from(NOW.minusSeconds((i / 1000) % 2 == 0 ? 60 : -60));
                         state = "ROUTED";
                     } else if (i % 1000 == 2) {
                         parked = Timestamp.from(NOW.minusSeconds(3600));
                         state = "DELIVERY_FAILED";
+                    } else if (i % 1000 == 3) {
+                        slaDue = Timestamp.from(NOW.minusSeconds((i / 1000) % 2 == 0 ? 60 : -60));
                     }
                     insert.setString(1, "t-" + i);
                     insert.setString(2, state);
@@ -68,6 +73,7 @@ class QueryPlansIT {
                     insert.setTimestamp(4, Timestamp.from(NOW));
                     insert.setTimestamp(5, retry);
                     insert.setTimestamp(6, parked);
+                    insert.setTimestamp(7, slaDue);
                     insert.addBatch();
                 }
                 insert.executeBatch();
@@ -86,6 +92,31 @@ class QueryPlansIT {
 
         assertThat(plan).contains("ix_delivery_retry").doesNotContain("tableScan");
         assertThat(scanCount(plan)).isLessThanOrEqualTo(10);
+    }
+
+    @Test
+    void theSlaTimerReadsOnlyDeliveriesAwaitingADeadline() throws SQLException {
+        String plan = plan(SlaMonitor.DUE_QUERY, Timestamp.from(Instant.EPOCH), Timestamp.from(NOW));
+
+        assertThat(plan).contains("ix_delivery_sla_due").doesNotContain("tableScan");
+        assertThat(scanCount(plan)).isLessThanOrEqualTo(10);
+    }
+
+    @Test
+    void theSlaQueryFindsWhatIsDue() throws SQLException {
+        List<String> due = new ArrayList<>();
+        try (Connection c = database.dataSource().getConnection();
+                PreparedStatement query = c.prepareStatement(SlaMonitor.DUE_QUERY)) {
+            query.setTimestamp(1, Timestamp.from(Instant.EPOCH));
+            query.setTimestamp(2, Timestamp.from(NOW));
+            try (ResultSet rs = query.executeQuery()) {
+                while (rs.next()) {
+                    due.add(rs.getString(1));
+                }
+            }
+        }
+        // Rows 3, 2003 and 4003 were due a minute ago; 1003, 3003 and 5003 are due in a minute.
+        assertThat(due).containsExactlyInAnyOrder("t-3", "t-2003", "t-4003");
     }
 
     @Test

@@ -162,7 +162,8 @@ final class RouteFiles {
             PayloadStore payloads) {
         Clock clock = Clock.systemUTC();
         DirectoryHolder directory = new DirectoryHolder(Path.of("config/directory.yaml"));
-        Deliveries deliveries = new Deliveries(ledger, clock, payloads);
+        Deliveries deliveries = new Deliveries(
+                ledger, clock, payloads, uk.safeguarding.interchange.sla.SlaPolicy.load(Path.of("config/sla.yaml")));
         DeliveryRelay relay = new DeliveryRelay(
                 ds, group, deliveries, new JmsDeliveryQueue(cf), clock, java.time.Duration.ofSeconds(30));
         GatewayMessages messages = new GatewayMessages(new CanonicalXml(), new byte[] {1}, clock);

@@ -64,4 +64,19 @@ class SlaPolicyTest {
 
         assertThatThrownBy(() -> SlaPolicy.load(file)).hasMessageContaining("tomorrow-ish");
     }
+
+    @Test
+    void theFingerprintChangesWithAnythingDeadlinesDependOnAndOnlyThen(@TempDir Path tmp) throws Exception {
+        String yaml = Files.readString(Path.of("config/sla.yaml"));
+        Path same = Files.writeString(tmp.resolve("same.yaml"), "# reworded comment\n" + yaml);
+        Path holiday = Files.writeString(
+                tmp.resolve("holiday.yaml"), yaml.replace("schoolClosures: []", "schoolClosures: [2026-12-01]"));
+        Path rule = Files.writeString(tmp.resolve("rule.yaml"), yaml.replace("working-days 1", "working-days 2"));
+
+        assertThat(SlaPolicy.load(same).fingerprint())
+                .isEqualTo(POLICY.fingerprint())
+                .hasSize(64);
+        assertThat(SlaPolicy.load(holiday).fingerprint()).isNotEqualTo(POLICY.fingerprint());
+        assertThat(SlaPolicy.load(rule).fingerprint()).isNotEqualTo(POLICY.fingerprint());
+    }
 }

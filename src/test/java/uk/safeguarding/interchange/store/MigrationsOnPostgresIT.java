@@ -52,6 +52,16 @@ class MigrationsOnPostgresIT {
         OldPayloadColumnsMigration.run(pg.getJdbcUrl("postgres", "at_v20"), "postgres", "postgres");
     }
 
+    @Test
+    void deliveriesRoutedBeforeV23KeepTheirEscalations() throws Exception {
+        try (Connection c = pg.getPostgresDatabase().getConnection();
+                Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE at_v22");
+        }
+        uk.safeguarding.interchange.delivery.SlaFixtures.upgradeKeepsEscalations(
+                pg.getJdbcUrl("postgres", "at_v22"), "postgres", "postgres");
+    }
+
     private static void insert(DataSource ds, String trackingId, String senderMessageId) throws SQLException {
         try (Connection c = ds.getConnection();
                 PreparedStatement ps = c.prepareStatement(
