@@ -96,6 +96,14 @@ public record GatewaySettings(
                 .filter(key -> key.startsWith("gateway.") || key.startsWith("camel."))
                 .forEach(key -> merged.setProperty(key, System.getProperty(key)));
         overrides.forEach(merged::setProperty);
+        // Absolute before it is substituted anywhere: H2 refuses a database URL with a path relative to the working
+        // directory unless it starts with "./", so GATEWAY_DATA_DIR=target/x would otherwise stop the start.
+        String dataDir = merged.getProperty("gateway.data.dir");
+        if (dataDir != null && !dataDir.contains("${")) {
+            merged.setProperty(
+                    "gateway.data.dir",
+                    Path.of(dataDir).toAbsolutePath().normalize().toString());
+        }
         return fromProperties(resolvePlaceholders(merged));
     }
 

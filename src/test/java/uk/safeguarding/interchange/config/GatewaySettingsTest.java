@@ -19,7 +19,8 @@ class GatewaySettingsTest {
         assertThat(s.crlFiles())
                 .containsExactly(Path.of("certs-dev/root-ca.crl.pem"), Path.of("certs-dev/issuing-ca.crl.pem"));
         assertThat(s.dataDir()).isEqualTo(Path.of("data").toAbsolutePath());
-        assertThat(s.dbUrl()).startsWith("jdbc:h2:file:./data/db/interchange;MODE=PostgreSQL");
+        assertThat(s.dbUrl())
+                .startsWith("jdbc:h2:file:" + Path.of("data").toAbsolutePath() + "/db/interchange;MODE=PostgreSQL");
         assertThat(s.properties().getProperty("camel.main.routesIncludePattern"))
                 .isEqualTo("file:routes/*.yaml");
     }
@@ -33,6 +34,16 @@ class GatewaySettingsTest {
         assertThat(s.dataDir()).isEqualTo(Path.of("/srv/gw"));
         assertThat(s.dbUrl()).startsWith("jdbc:h2:file:/srv/gw/db/interchange;");
         assertThat(s.crlFiles()).isEmpty();
+    }
+
+    @Test
+    void aRelativeDataDirectoryGivesTheDatabaseAnAbsolutePath() {
+        GatewaySettings s =
+                GatewaySettings.load(Map.of("gateway.data.dir", "target/some-data", "gateway.tls.crl.files", ""));
+
+        assertThat(s.dataDir()).isEqualTo(Path.of("target/some-data").toAbsolutePath());
+        assertThat(s.dbUrl())
+                .startsWith("jdbc:h2:file:" + Path.of("target/some-data").toAbsolutePath() + "/db/interchange;");
     }
 
     @Test

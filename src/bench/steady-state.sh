@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# ./gateway bench steady ["bench load options" ...]: the throughput method of decision 0013, in one command.
+# Starts a fresh embedded gateway (own port and data directory, -Xmx512m, no JFR), warms it up unrecorded (30 s at
+# 20/s, then WARM, default 150 s flat out) until the JIT has compiled the hot code, then runs `bench load` once per
+# argument (default: flat out for 60 s, then 50/s for 60 s) and writes, per run, the load report, the gateway's CPU
+# (utime + stime from /proc) per accepted referral and its CPU per thread group. Results in target/bench/steady-TIME/.
+# Environment: BENCH_PORT (18443), BENCH_HEAP (512m), WARM (bench load options), JFR_RUN (a JFR settings name, e.g.
+# "default": records each measured run to its own .jfr; its throughput then is not a number to quote).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+port=${BENCH_PORT:-18443}
+out="target/bench/steady-$(date -u +%Y%m%dT%H%M%SZ)"
+data="$out/gateway-data"
+mkdir -p "$out"
+url="https://localhost:$port"
+runs=("$@")
+[ ${#runs[@]} -gt 0 ] || runs=("--max --duration 60s" "--rate 50 --duration 60s")
+jdk=$(./gateway java-home)
+
+GATEWAY_HTTPS_PORT=$port GATEWAY_DATA_DIR=$data \
+  GATEWAY_JAVA_OPTS="-Xmx${BENCH_HEAP:-512m} -Xlog:gc:file=$out/gc.log ${GATEWAY_JAVA_OPTS:-}" \
+  ./gateway start > "$out/gateway.log" 2>&1 &
+gateway=$!
+trap 'kill -TERM $gateway 2>/dev/null || true' EXIT
+for _ in $(seq 1 300); do
+  grep -q "is running" "$out/gateway.log" && break
+  kill -0 $gateway 2>/dev/null || { echo "The gateway did not start: $out/gateway.log" >&2; exit 1; }
+  sleep 1
+done
+grep -q "is running" "$out/gateway.log" || { echo "The gateway did not start in 300 s" >&2; exit 1; }
+
+load() { ./gateway bench load --url "$url" "$@"; }
+cpu() { awk '{print $14 + $15}' "/proc/$gateway/stat"; }
+threads() { # thread id, CPU ticks, name
+  for t in /proc/$gateway/task/*; do
+    printf '%s\t%s\t%s\n' "${t##*/}" "$(awk '{print $14 + $15}' "$t/stat")" "$(cat "$t/comm")"
+  done
+}
+
+echo "Warming up (unrecorded): 30 s at 20/s, then ${WARM:---max --duration 150s}" >&2
+load --rate 20 --duration 30s --out "$out/warm-up-1.json" > "$out/warm-up-1.txt" 2>&1
+# shellcheck disable=SC2086
+load ${WARM:---max --duration 150s} --out "$out/warm-up-2.json" > "$out/warm-up-2.txt" 2>&1
+
+ticks=$(getconf CLK_TCK)
+n=0
+for run in "${runs[@]}"; do
+  n=$((n + 1))
+  [ -n "${JFR_RUN:-}" ] && "$jdk/bin/jcmd" $gateway JFR.start name=run "settings=$JFR_RUN" "filename=$PWD/$out/run-$n.jfr" > /dev/null
+  threads > "$out/run-$n.threads-before"
+  before=$(cpu)
+  # shellcheck disable=SC2086
+  load $run --out "$out/run-$n.json" > "$out/run-$n.txt" 2>&1
+  after=$(cpu)
+  threads > "$out/run-$n.threads-after"
+  [ -n "${JFR_RUN:-}" ] && "$jdk/bin/jcmd" $gateway JFR.stop name=run > /dev/null
+  accepted=$(sed -n 's/^sent [0-9]*, accepted \([0-9]*\).*/\1/p' "$out/run-$n.txt")
+  {
+    echo "== run $n: bench load $run   (load average $(cut -d' ' -f1-3 /proc/loadavg))"
+    grep -E '^(sent|acceptance|delivered)' "$out/run-$n.txt"
+    awk -v c=$((after - before)) -v a="${accepted:-0}" -v hz="$ticks" \
+      'BEGIN { printf "gateway CPU %.1f s during the run and its drain: %.2f ms per accepted referral\n", c / hz, (a > 0 ? 1000 * c / hz / a : 0) }'
+    awk -F'\t' 'NR == FNR { was[$1] = $2; next }
+      { name = $3; gsub(/[0-9]+/, "N", name); used[name] += $2 - ($1 in was ? was[$1] : 0); total += $2 - ($1 in was ? was[$1] : 0) }
+      END { printf "CPU by thread group:"; for (k in used) if (used[k] > 0) printf " [%s %.0f%%]", k, (100 * used[k] / total); print "" }' \
+      "$out/run-$n.threads-before" "$out/run-$n.threads-after"
+  } | tee -a "$out/summary.txt"
+done
+echo "Results: $out/summary.txt" >&2
