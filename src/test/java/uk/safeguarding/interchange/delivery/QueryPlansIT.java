@@ -16,6 +16,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import uk.safeguarding.interchange.store.Database;
+import uk.safeguarding.interchange.testsupport.MessageRows;
 
 /**
  * The timers' and operators' queries on the delivery table use their indexes on the embedded H2, with a table shaped
@@ -37,17 +38,8 @@ class QueryPlansIT {
         database = Database.open(
                 "jdbc:h2:file:" + tmp.resolve("db/plans") + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE", "sa", "", 2);
         try (Connection c = database.dataSource().getConnection()) {
-            try (PreparedStatement message = c.prepareStatement(
-                    "INSERT INTO message (tracking_id, sender_id, sender_message_id, content_sha256, event, received_at)"
-                            + " VALUES (?, 'urn:interchange:school:100001', ?, ?, 'safeguarding-referral', ?)")) {
-                for (int i = 0; i < 6000; i++) {
-                    message.setString(1, "t-" + i);
-                    message.setString(2, "m-" + i);
-                    message.setString(3, "0".repeat(64));
-                    message.setTimestamp(4, Timestamp.from(NOW));
-                    message.addBatch();
-                }
-                message.executeBatch();
+            for (int i = 0; i < 6000; i++) {
+                MessageRows.insert(c, "t-" + i, "urn:interchange:school:100001", "safeguarding-referral", null, NOW);
             }
             try (PreparedStatement insert = c.prepareStatement(
                     "INSERT INTO delivery (tracking_id, recipient_id, role, state, created_at, updated_at,"

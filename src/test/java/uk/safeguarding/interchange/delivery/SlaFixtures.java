@@ -26,6 +26,7 @@ import uk.safeguarding.interchange.store.GroupCommit;
 import uk.safeguarding.interchange.store.MasterKey;
 import uk.safeguarding.interchange.store.PayloadStore;
 import uk.safeguarding.interchange.store.RetentionPolicy;
+import uk.safeguarding.interchange.testsupport.MessageRows;
 
 /**
  * SLA escalation over a real database: a {@link SlaMonitor} wired as the gateway wires it (config/sla.yaml, the dev
@@ -80,18 +81,7 @@ public final class SlaFixtures {
     }
 
     static void insertMessage(Connection c, String trackingId, String event, String priority) throws SQLException {
-        try (PreparedStatement insert = c.prepareStatement(
-                "INSERT INTO message (tracking_id, sender_id, sender_message_id, content_sha256, event, received_at,"
-                        + " priority) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-            insert.setString(1, trackingId);
-            insert.setString(2, "urn:interchange:police:hampshire");
-            insert.setString(3, "sender-" + trackingId);
-            insert.setString(4, "0".repeat(64));
-            insert.setString(5, event);
-            insert.setTimestamp(6, Timestamp.from(ACCEPTED));
-            insert.setString(7, priority);
-            insert.executeUpdate();
-        }
+        MessageRows.insert(c, trackingId, "urn:interchange:police:hampshire", event, priority, ACCEPTED);
     }
 
     static String state(DataSource ds, String trackingId, String recipientId) throws SQLException {

@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -18,6 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import uk.safeguarding.interchange.ledger.LedgerAppender;
+import uk.safeguarding.interchange.testsupport.MessageRows;
 import uk.safeguarding.interchange.testsupport.PayloadRows;
 
 /** The insert-only {@code payload} table (decision 0009) on a real, Flyway-migrated H2 file database. */
@@ -119,17 +119,8 @@ class PayloadStoreIT {
     /** A message as intake and routing store it ({@code routed}), or as stored before V21 (canonical_xml only). */
     private void store(Connection c, String trackingId, boolean routed) throws SQLException {
         c.setAutoCommit(false);
-        try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO message (tracking_id, sender_id, sender_message_id, content_sha256, event, received_at)"
-                        + " VALUES (?,?,?,?,?,?)")) {
-            ps.setString(1, trackingId);
-            ps.setString(2, "urn:interchange:school:100001");
-            ps.setString(3, "msg-" + trackingId);
-            ps.setString(4, "a".repeat(64));
-            ps.setString(5, "safeguarding-referral");
-            ps.setTimestamp(6, Timestamp.from(CLOCK.instant()));
-            ps.executeUpdate();
-        }
+        MessageRows.insert(
+                c, trackingId, "urn:interchange:school:100001", "safeguarding-referral", null, CLOCK.instant());
         PayloadStore.PayloadKey key = payloads.newKey(trackingId);
         payloads.insert(c, key, PayloadKind.CANONICAL_XML, ACCEPTED);
         payloads.insert(c, key, PayloadKind.ACK_PAYLOAD, ACK);
