@@ -546,7 +546,7 @@ public final class GatewayRuntime implements AutoCloseable {
             // Before any route runs: deliveries routed before V23 or under another config/sla.yaml get this one's.
             slaMonitor.applyPolicy();
         } catch (java.sql.SQLException e) {
-            throw new StartupException("Cannot compute the SLA deadlines of stored deliveries: " + e.getMessage());
+            throw new StartupException("Cannot compute the SLA deadlines of stored deliveries: " + e.getMessage(), e);
         }
         main.bind(SLA_MONITOR, slaMonitor);
         main.bind("callerIdentity", new CallerIdentity());
