@@ -11,6 +11,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import uk.safeguarding.interchange.canonical.EventCode;
@@ -84,6 +85,19 @@ public final class Deliveries {
                 }
             }
         }
+        insertRouted(connection, trackingId, recipientId, role, event, terms);
+        return true;
+    }
+
+    /** Inserts a new {@code ROUTED} delivery with these SLA terms, and its ledger entry. */
+    private void insertRouted(
+            Connection connection,
+            String trackingId,
+            String recipientId,
+            String role,
+            EventCode event,
+            Optional<SlaDue.Terms> terms)
+            throws SQLException {
         Instant now = now();
         Timestamp deadline = terms.map(t -> Timestamp.from(t.deadline())).orElse(null);
         try (PreparedStatement insert = connection.prepareStatement(
@@ -112,7 +126,6 @@ public final class Deliveries {
                         event.code(),
                         null,
                         null));
-        return true;
     }
 
     /**
@@ -218,25 +231,44 @@ public final class Deliveries {
     }
 
     /**
-     * Stores a gateway-originated message (derived or notice) already routed to its one recipient: the message row,
-     * its {@code ACCEPTED} ledger entry (actor {@code gateway}) and its {@code ROUTED} delivery. The caller publishes
-     * it to the recipient's queue after commit.
+     * A gateway-originated message (derived or notice) made ready to store: its sealed canonical document hashed and
+     * encrypted. Made before the transaction that stores it, so the cryptography runs outside a group commit's
+     * one-at-a-time part.
+     */
+    public record GatewayMessage(
+            String trackingId,
+            EventCode event,
+            String binding,
+            String priority,
+            String contentSha256,
+            PayloadStore.Sealed payload) {}
+
+    /** Hashes and encrypts a gateway-originated message's sealed canonical document (no database access). */
+    public GatewayMessage prepare(
+            String trackingId, EventCode event, String binding, String priority, byte[] canonicalXml) {
+        // Born routed (to its one recipient): the routed document is the only one.
+        return new GatewayMessage(
+                trackingId,
+                event,
+                binding,
+                priority,
+                HexFormat.of().formatHex(GatewayMessages.sha256(canonicalXml)),
+                payloads.seal(trackingId, Map.of(PayloadKind.ROUTED_XML, canonicalXml)));
+    }
+
+    /**
+     * Stores a gateway-originated message already routed to its one recipient: the message row, its {@code ACCEPTED}
+     * ledger entry (actor {@code gateway}) and its {@code ROUTED} delivery. The caller publishes it to the recipient's
+     * queue after commit.
      *
      * @param derivedFrom the tracking id it was made from (derived messages), else null
      */
     public void storeGatewayMessage(
-            Connection connection,
-            String trackingId,
-            String senderId,
-            EventCode event,
-            String binding,
-            String priority,
-            byte[] canonicalXml,
-            String recipientId,
-            String derivedFrom)
+            Connection connection, GatewayMessage message, String senderId, String recipientId, String derivedFrom)
             throws SQLException {
         Instant now = now();
-        String sha = HexFormat.of().formatHex(GatewayMessages.sha256(canonicalXml));
+        String trackingId = message.trackingId();
+        EventCode event = message.event();
         String senderMessageId = (derivedFrom != null ? "gateway-derived-" : "gateway-") + trackingId;
         try (PreparedStatement insert = connection.prepareStatement(
                 "INSERT INTO message (tracking_id, sender_id, sender_message_id, content_sha256, event, received_at,"
@@ -244,25 +276,36 @@ public final class Deliveries {
             insert.setString(1, trackingId);
             insert.setString(2, senderId);
             insert.setString(3, senderMessageId);
-            insert.setString(4, sha);
+            insert.setString(4, message.contentSha256());
             insert.setString(5, event.code());
             insert.setTimestamp(6, Timestamp.from(now));
-            insert.setString(7, binding);
+            insert.setString(7, message.binding());
             insert.setString(8, GatewayMessages.GATEWAY_ID);
-            insert.setString(9, priority);
+            insert.setString(9, message.priority());
             insert.setString(10, derivedFrom);
             insert.setTimestamp(11, Timestamp.from(now));
             insert.executeUpdate();
         }
-        // Born routed (to its one recipient): the routed document is the only one.
-        PayloadStore.PayloadKey key = payloads.newKey(trackingId);
-        payloads.insert(connection, key, PayloadKind.ROUTED_XML, canonicalXml);
-        payloads.save(connection, key, event.code(), now);
+        payloads.store(connection, message.payload(), event.code(), now);
         ledger.append(
                 connection,
                 new NewLedgerEntry(
-                        "ACCEPTED", trackingId, senderMessageId, GATEWAY_ACTOR, senderId, event.code(), sha, null));
-        route(connection, trackingId, recipientId, "primary", event);
+                        "ACCEPTED",
+                        trackingId,
+                        senderMessageId,
+                        GATEWAY_ACTOR,
+                        senderId,
+                        event.code(),
+                        message.contentSha256(),
+                        null));
+        // A new message has no deliveries yet: no need to look (as route does) before inserting its one.
+        insertRouted(
+                connection,
+                trackingId,
+                recipientId,
+                "primary",
+                event,
+                sla.terms(event, message.priority(), now, "primary"));
     }
 
     /** Records that the (message, recipient) is on the recipient's queue. */

@@ -201,36 +201,36 @@ public final class Mailbox {
         Set<String> owners = owners(callerId, trackingId);
         try {
             String owner;
-            Optional<Receipt> receipt;
+            StoredMessage message;
             try (Connection connection = dataSource.getConnection()) {
                 Optional<String> holding = ownerHolding(connection, owners, trackingId);
                 if (holding.isEmpty()) {
                     throw refused(callerId, trackingId);
                 }
                 owner = holding.get();
-                receipt = receiptFor(connection, trackingId, owner);
+                message = StoredMessage.load(connection, trackingId);
             }
-            // The receipt is made (and signed) before joining the group, so signing runs in parallel and outside the
-            // group's transaction; it is used only when this acknowledgement is the first.
+            // The receipt is made (signed and encrypted) before joining the group, so that work runs in parallel and
+            // outside the group's transaction, whose units run one at a time; it is used only when this
+            // acknowledgement is the first.
+            Optional<Receipt> receipt = receiptFor(message, owner);
             return group.execute(
-                    (connection, after) -> acknowledge(connection, callerId, owner, trackingId, receipt, after));
+                    (connection, after) -> acknowledge(connection, callerId, owner, message, receipt, after));
         } catch (SQLException e) {
             throw unavailable(e);
         }
     }
 
     /** A delivery receipt made ahead of the acknowledgement that may send it. */
-    private record Receipt(String trackingId, String senderId, String binding, byte[] sealed) {}
+    private record Receipt(Deliveries.GatewayMessage message, String senderId) {}
 
     /** The receipt the first acknowledgement by {@code recipient} sends; none for gateway-originated messages. */
-    private Optional<Receipt> receiptFor(Connection connection, String trackingId, String recipient)
-            throws SQLException {
-        StoredMessage message = StoredMessage.load(connection, trackingId);
+    private Optional<Receipt> receiptFor(StoredMessage message, String recipient) {
         if (OrganisationKind.GATEWAY_ORIGINATED.contains(message.event())) {
             return Optional.empty();
         }
         GatewayNotice notice = new GatewayNotice();
-        notice.setConcernsTrackingId(trackingId);
+        notice.setConcernsTrackingId(message.trackingId());
         notice.setConcernsSenderMessageId(message.senderMessageId());
         notice.setConcernsEvent(uk.safeguarding.interchange.canonical.xml.EventCode.fromValue(
                 message.event().code()));
@@ -244,61 +244,59 @@ public final class Mailbox {
                 message.senderId(),
                 Binding.fromValue(message.binding()),
                 notice);
-        return Optional.of(
-                new Receipt(receiptId, message.senderId(), message.binding(), gatewayMessages.seal(receipt)));
+        return Optional.of(new Receipt(
+                deliveries.prepare(
+                        receiptId, EventCode.DELIVERY_RECEIPT, message.binding(), null, gatewayMessages.seal(receipt)),
+                message.senderId()));
     }
 
     private Acknowledged acknowledge(
             Connection connection,
             String callerId,
             String recipient,
-            String trackingId,
+            StoredMessage message,
             Optional<Receipt> receipt,
             GroupCommit.After after)
             throws SQLException {
-        try (PreparedStatement lock = connection.prepareStatement(
-                "SELECT acknowledged_at FROM mailbox WHERE tracking_id = ? AND recipient_id = ? FOR UPDATE")) {
-            lock.setString(1, trackingId);
-            lock.setString(2, recipient);
-            try (ResultSet rs = lock.executeQuery()) {
-                rs.next();
-                if (rs.getTimestamp(1) != null) {
-                    DeliveryState state = deliveries
-                            .find(connection, trackingId, recipient)
-                            .orElseThrow()
-                            .state();
-                    return new Acknowledged(trackingId, recipient, state, Optional.empty());
-                }
-            }
-        }
-        try (PreparedStatement update = connection.prepareStatement(
-                "UPDATE mailbox SET acknowledged_at = ? WHERE tracking_id = ? AND recipient_id = ?")) {
+        String trackingId = message.trackingId();
+        // Only the first acknowledgement changes the row: the condition makes a repeat (or a concurrent one, which
+        // waits for the row lock and then finds it set) change nothing and send no second receipt.
+        int first;
+        try (PreparedStatement update = connection.prepareStatement("UPDATE mailbox SET acknowledged_at = ?"
+                + " WHERE tracking_id = ? AND recipient_id = ? AND acknowledged_at IS NULL")) {
             update.setTimestamp(1, Timestamp.from(now()));
             update.setString(2, trackingId);
             update.setString(3, recipient);
-            update.executeUpdate();
+            first = update.executeUpdate();
         }
-        StoredMessage message = StoredMessage.load(connection, trackingId);
-        Optional<DeliveryState> before = deliveries.move(
-                connection, trackingId, recipient, DeliveryState.DELIVERED, null, null, callerId, message.event());
-        DeliveryState state =
-                deliveries.find(connection, trackingId, recipient).orElseThrow().state();
+        Optional<DeliveryState> before = first == 0
+                ? Optional.empty()
+                : deliveries.move(
+                        connection,
+                        trackingId,
+                        recipient,
+                        DeliveryState.DELIVERED,
+                        null,
+                        null,
+                        callerId,
+                        message.event());
         if (before.isEmpty() || receipt.isEmpty()) {
+            DeliveryState state = before.isPresent()
+                    ? DeliveryState.DELIVERED
+                    : deliveries
+                            .find(connection, trackingId, recipient)
+                            .orElseThrow()
+                            .state();
             return new Acknowledged(trackingId, recipient, state, Optional.empty());
         }
         Receipt r = receipt.get();
-        deliveries.storeGatewayMessage(
-                connection,
-                r.trackingId(),
-                GatewayMessages.GATEWAY_ID,
-                EventCode.DELIVERY_RECEIPT,
-                r.binding(),
-                null,
-                r.sealed(),
-                r.senderId(),
-                null);
-        after.add(publishReceipts, new DeliveryRelay.Pending(r.trackingId(), r.senderId()));
-        return new Acknowledged(trackingId, recipient, state, Optional.of(r.trackingId()));
+        deliveries.storeGatewayMessage(connection, r.message(), GatewayMessages.GATEWAY_ID, r.senderId(), null);
+        after.add(publishReceipts, new DeliveryRelay.Pending(r.message().trackingId(), r.senderId()));
+        return new Acknowledged(
+                trackingId,
+                recipient,
+                DeliveryState.DELIVERED,
+                Optional.of(r.message().trackingId()));
     }
 
     private Set<String> owners(String callerId, String trackingId) {

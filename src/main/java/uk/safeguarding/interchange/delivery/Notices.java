@@ -67,12 +67,8 @@ final class Notices {
                 gatewayMessages.notice(kind, id, to, Binding.fromValue(message.binding()), notice);
         deliveries.storeGatewayMessage(
                 connection,
-                id,
+                deliveries.prepare(id, kind, message.binding(), null, gatewayMessages.seal(document)),
                 GatewayMessages.GATEWAY_ID,
-                kind,
-                message.binding(),
-                null,
-                gatewayMessages.seal(document),
                 to,
                 null);
         toQueue.add(new DeliveryRelay.Pending(id, to));

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -108,9 +109,13 @@ public final class Acceptance {
         // unused when the submission turns out to be a resend.
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         byte[] acknowledgement = renderer.render(submission.trackingId(), now);
+        // Encrypted before joining the group too: the group's units run one at a time.
+        PayloadStore.Sealed sealed = payloads.seal(
+                submission.trackingId(),
+                Map.of(PayloadKind.CANONICAL_XML, submission.canonicalXml(), PayloadKind.ACK_PAYLOAD, acknowledgement));
         try {
             return group.execute((connection, after) -> {
-                Accepted accepted = storeIn(connection, submission, renderer, now, acknowledgement);
+                Accepted accepted = storeIn(connection, submission, renderer, now, acknowledgement, sealed);
                 if (!accepted.duplicate()) {
                     after.add(publish, submission);
                 }
@@ -170,17 +175,15 @@ public final class Acceptance {
             Submission submission,
             AcknowledgementRenderer renderer,
             Instant now,
-            byte[] acknowledgement)
+            byte[] acknowledgement,
+            PayloadStore.Sealed sealed)
             throws SQLException {
         Optional<Accepted> previous = find(connection, submission, renderer);
         if (previous.isPresent()) {
             return previous.get();
         }
-        PayloadStore.PayloadKey key = payloads.newKey(submission.trackingId());
         insertMessage(connection, submission, now);
-        payloads.insert(connection, key, PayloadKind.CANONICAL_XML, submission.canonicalXml());
-        payloads.insert(connection, key, PayloadKind.ACK_PAYLOAD, acknowledgement);
-        payloads.save(connection, key, submission.event().code(), now);
+        payloads.store(connection, sealed, submission.event().code(), now);
         ledger.append(
                 connection,
                 new NewLedgerEntry(

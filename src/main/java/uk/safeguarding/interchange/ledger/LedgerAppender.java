@@ -42,11 +42,12 @@ public final class LedgerAppender {
      * The tree as this appender's latest append left it, so the next append need not read O(log n) stored nodes to
      * rebuild it. Written only under {@link LedgerWriteOrder} (one appending transaction at a time in this process),
      * and used only when it provably describes the tree the database holds now: its size is the sequence number just
-     * claimed (a rolled-back append leaves the head below the frontier, so it no longer matches) and its last leaf is
-     * the stored leaf before it (any other writer — another process on the same PostgreSQL, another appender — that
-     * appended at that position wrote a different leaf). Otherwise the nodes are read as before.
+     * claimed (a rolled-back append leaves the head below the frontier, so it no longer matches), and either it was
+     * left in this same hold of the order (this transaction holds the head row, so nobody else appended since) or its
+     * last leaf is the stored leaf before it (any other writer — another process on the same PostgreSQL, another
+     * appender — that appended at that position wrote a different leaf). Otherwise the nodes are read as before.
      */
-    private record Frontier(CompactRange range, byte[] lastLeaf) {}
+    private record Frontier(CompactRange range, byte[] lastLeaf, long hold) {}
 
     private volatile Frontier frontier;
 
@@ -114,7 +115,7 @@ public final class LedgerAppender {
         if (connection.getAutoCommit()) {
             throw new IllegalStateException("ledger appends must run inside the caller's transaction");
         }
-        LedgerWriteOrder.beforeAppend();
+        long hold = LedgerWriteOrder.beforeAppend();
         LedgerEvent event = event(entry.event());
         long seq = claimSequence(connection);
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
@@ -132,18 +133,23 @@ public final class LedgerAppender {
                 entry.errorCode());
         byte[] leafHash = built.leafHash();
         List<LedgerNodes.Node> nodes = new ArrayList<>(2);
-        CompactRange range = rangeBefore(connection, seq);
+        CompactRange range = rangeBefore(connection, seq, hold);
         CompactRange after =
                 range.append(leafHash, (level, index, hash) -> nodes.add(new LedgerNodes.Node(level, index, hash)));
         insertEntry(connection, built, leafHash);
         LedgerNodes.insert(connection, nodes);
-        frontier = new Frontier(after, leafHash);
+        frontier = new Frontier(after, leafHash, hold);
         return seq;
     }
 
     /** The compact range of the first {@code size} leaves: the frontier when it is provably current, else stored. */
-    private CompactRange rangeBefore(Connection connection, long size) throws SQLException {
+    private CompactRange rangeBefore(Connection connection, long size, long hold) throws SQLException {
         Frontier known = frontier;
+        if (known != null && known.range().size() == size && known.hold() == hold) {
+            // Left by an earlier append of this same transaction, which has held the head row since: nobody else can
+            // have appended in between, and a rolled-back savepoint would have lowered the head below the size.
+            return known.range();
+        }
         if (known != null && known.range().size() == size && size > 0) {
             try (PreparedStatement read =
                     connection.prepareStatement("SELECT leaf_hash FROM ledger_entry WHERE seq = ?")) {

@@ -230,12 +230,13 @@ public final class Router {
                     message, trackingId, derived.event(), derived.recipientId(), derived.content());
             deliveries.storeGatewayMessage(
                     connection,
-                    trackingId,
+                    deliveries.prepare(
+                            trackingId,
+                            derived.event(),
+                            message.getEnvelope().getBinding().value(),
+                            priorityOf(message),
+                            gatewayMessages.seal(made)),
                     plan.senderId(),
-                    derived.event(),
-                    message.getEnvelope().getBinding().value(),
-                    priorityOf(message),
-                    gatewayMessages.seal(made),
                     derived.recipientId(),
                     plan.trackingId());
             toQueue.add(new DeliveryRelay.Pending(trackingId, derived.recipientId()));
@@ -303,12 +304,9 @@ public final class Router {
                 gatewayMessages.notice(EventCode.NON_DELIVERY_REPORT, trackingId, plan.senderId(), binding, notice);
         deliveries.storeGatewayMessage(
                 connection,
-                trackingId,
+                deliveries.prepare(
+                        trackingId, EventCode.NON_DELIVERY_REPORT, binding.value(), null, gatewayMessages.seal(report)),
                 GatewayMessages.GATEWAY_ID,
-                EventCode.NON_DELIVERY_REPORT,
-                binding.value(),
-                null,
-                gatewayMessages.seal(report),
                 plan.senderId(),
                 null);
         toQueue.add(new DeliveryRelay.Pending(trackingId, plan.senderId()));

@@ -19,23 +19,29 @@ public final class LedgerWriteOrder {
     private static final ReentrantLock LOCK = new ReentrantLock();
     /** How many transaction scopes the current thread is in (nested scopes share the outer transaction's lock). */
     private static final ThreadLocal<int[]> DEPTH = ThreadLocal.withInitial(() -> new int[1]);
+    /** Counts the holds of {@link #LOCK}; written and read only by its holder. */
+    private static long hold;
 
     private LedgerWriteOrder() {}
 
     /**
      * Called by the ledger before each append: takes the order for the rest of the current transaction.
      *
+     * @return the number of this hold of the order: the same for every append of one transaction, different for the
+     *     next transaction that appends (so the ledger knows when nothing else can have appended in between)
      * @throws IllegalStateException when the caller is not inside {@link Transactions#inTransaction} or a
      *     {@link GroupCommit} unit
      */
-    public static void beforeAppend() {
+    public static long beforeAppend() {
         if (DEPTH.get()[0] == 0) {
             throw new IllegalStateException(
                     "ledger appends must run in Transactions.inTransaction or a GroupCommit unit");
         }
         if (!LOCK.isHeldByCurrentThread()) {
             LOCK.lock();
+            hold++;
         }
+        return hold;
     }
 
     /** Whether the current thread holds the order (for tests). */

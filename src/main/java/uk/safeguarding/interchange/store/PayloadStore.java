@@ -7,6 +7,9 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -36,20 +39,54 @@ public final class PayloadStore {
     }
 
     /** A new data key for a message, not yet stored: {@link #insert} its payloads, {@link #save} it. */
-    public PayloadKey newKey(String trackingId) {
+    PayloadKey newKey(String trackingId) {
         return new PayloadKey(trackingId, PayloadCipher.newKey());
     }
 
     /**
-     * Stores {@code key} wrapped, with the retention deadline for {@code eventCode} counted from {@code receivedAt},
-     * in the caller's transaction (after the {@code message} row it belongs to).
+     * A new message's payloads encrypted under a new data key, and that key wrapped, ready to {@link #store}. Made
+     * before the transaction that stores them, so the cryptography runs outside a group commit's one-at-a-time part.
      */
-    public void save(Connection connection, PayloadKey key, String eventCode, Instant receivedAt) throws SQLException {
+    public record Sealed(String trackingId, byte[] wrappedKey, Map<PayloadKind, byte[]> ciphertexts) {
+        public Sealed {
+            Objects.requireNonNull(trackingId);
+            Objects.requireNonNull(wrappedKey);
+            ciphertexts = Collections.unmodifiableMap(new EnumMap<>(ciphertexts));
+        }
+    }
+
+    /** Encrypts a new message's payloads under a new data key and wraps the key (no database access). */
+    public Sealed seal(String trackingId, Map<PayloadKind, byte[]> plaintexts) {
+        PayloadKey key = newKey(trackingId);
+        Map<PayloadKind, byte[]> ciphertexts = new EnumMap<>(PayloadKind.class);
+        plaintexts.forEach((kind, plaintext) -> ciphertexts.put(kind, key.encrypt(kind, plaintext)));
+        return new Sealed(trackingId, masterKey.wrap(trackingId, key.key), ciphertexts);
+    }
+
+    /**
+     * Stores what {@link #seal} made, with the retention deadline for {@code eventCode} counted from {@code
+     * receivedAt}, in the caller's transaction (after the {@code message} row it belongs to).
+     */
+    public void store(Connection connection, Sealed sealed, String eventCode, Instant receivedAt) throws SQLException {
+        for (Map.Entry<PayloadKind, byte[]> payload : sealed.ciphertexts().entrySet()) {
+            insertCiphertext(connection, sealed.trackingId(), payload.getKey(), payload.getValue());
+        }
+        insertKey(connection, sealed.trackingId(), sealed.wrappedKey(), eventCode, receivedAt);
+    }
+
+    /** Stores {@code key} wrapped, as {@link #store} does (tests that write payloads of older shapes). */
+    void save(Connection connection, PayloadKey key, String eventCode, Instant receivedAt) throws SQLException {
+        insertKey(connection, key.trackingId(), masterKey.wrap(key.trackingId(), key.key), eventCode, receivedAt);
+    }
+
+    private void insertKey(
+            Connection connection, String trackingId, byte[] wrappedKey, String eventCode, Instant receivedAt)
+            throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement(
                 "INSERT INTO payload_key (tracking_id, wrapped_key, master_key_id, event, created_at, retain_until)"
                         + " VALUES (?,?,?,?,?,?)")) {
-            insert.setString(1, key.trackingId());
-            insert.setBytes(2, masterKey.wrap(key.trackingId(), key.key));
+            insert.setString(1, trackingId);
+            insert.setBytes(2, wrappedKey);
             insert.setString(3, masterKey.id());
             insert.setString(4, eventCode);
             insert.setTimestamp(5, Timestamp.from(receivedAt));
@@ -83,11 +120,16 @@ public final class PayloadStore {
      * @throws SQLException also when the message already has a payload of this kind (payloads are never replaced)
      */
     public void insert(Connection connection, PayloadKey key, PayloadKind kind, byte[] plaintext) throws SQLException {
+        insertCiphertext(connection, key.trackingId(), kind, key.encrypt(kind, plaintext));
+    }
+
+    private static void insertCiphertext(Connection connection, String trackingId, PayloadKind kind, byte[] content)
+            throws SQLException {
         try (PreparedStatement insert =
                 connection.prepareStatement("INSERT INTO payload (tracking_id, kind, content) VALUES (?,?,?)")) {
-            insert.setString(1, key.trackingId());
+            insert.setString(1, trackingId);
             insert.setString(2, kind.code());
-            insert.setBytes(3, key.encrypt(kind, plaintext));
+            insert.setBytes(3, content);
             insert.executeUpdate();
         }
     }

@@ -153,6 +153,34 @@ abstract class LedgerStoreContract {
     }
 
     /**
+     * Within one transaction (as a group commit runs its units) the appender trusts the tree its earlier appends left
+     * without reading: a unit rolled back to its savepoint, or another appender's entry in between, must still make
+     * it read the stored tree.
+     */
+    @Test
+    void aSavepointRolledBackOrAnotherAppenderWithinOneTransactionLeavesACorrectTree() throws Exception {
+        LedgerAppender other = new LedgerAppender(Clock.offset(CLOCK, Duration.ofSeconds(5)));
+        append("t-0");
+        Transactions.inTransaction(dataSource(), c -> {
+            appender.append(c, entry("t-1", "ACCEPTED"));
+            var savepoint = c.setSavepoint();
+            appender.append(c, entry("t-undone", "ACCEPTED"));
+            appender.append(c, entry("t-undone", "ROUTED"));
+            c.rollback(savepoint);
+            appender.append(c, entry("t-2", "ACCEPTED"));
+            other.append(c, entry("t-3", "ACCEPTED"));
+            appender.append(c, entry("t-4", "ACCEPTED"));
+            return null;
+        });
+        append("t-5");
+
+        assertThat(exportAll())
+                .extracting(l -> l.entry().trackingId())
+                .containsExactly("t-0", "t-1", "t-2", "t-3", "t-4", "t-5");
+        assertStoredTreeMatchesItsLeaves();
+    }
+
+    /**
      * Another writer (another gateway process on the same PostgreSQL, or another appender) takes the position this
      * appender had used in a rolled-back transaction: this appender's remembered tree then has the right size but a
      * different last leaf, and must not be used.

@@ -11,6 +11,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -121,10 +122,11 @@ class PayloadStoreIT {
         c.setAutoCommit(false);
         MessageRows.insert(
                 c, trackingId, "urn:interchange:school:100001", "safeguarding-referral", null, CLOCK.instant());
-        PayloadStore.PayloadKey key = payloads.newKey(trackingId);
-        payloads.insert(c, key, PayloadKind.CANONICAL_XML, ACCEPTED);
-        payloads.insert(c, key, PayloadKind.ACK_PAYLOAD, ACK);
-        payloads.save(c, key, "safeguarding-referral", CLOCK.instant());
+        payloads.store(
+                c,
+                payloads.seal(trackingId, Map.of(PayloadKind.CANONICAL_XML, ACCEPTED, PayloadKind.ACK_PAYLOAD, ACK)),
+                "safeguarding-referral",
+                CLOCK.instant());
         c.commit();
         if (routed) {
             payloads.insert(c, payloads.key(c, trackingId).orElseThrow(), PayloadKind.ROUTED_XML, ROUTED);
