@@ -32,7 +32,7 @@ public final class Database implements AutoCloseable {
     public static Database open(String jdbcUrl, String user, String password, int poolSize) {
         HikariConfig config = new HikariConfig();
         config.setPoolName("interchange-db");
-        config.setJdbcUrl(withSafeH2Settings(jdbcUrl));
+        config.setJdbcUrl(withH2Settings(jdbcUrl));
         config.setUsername(user);
         config.setPassword(password);
         config.setMaximumPoolSize(poolSize);
@@ -60,17 +60,34 @@ public final class Database implements AutoCloseable {
         return new Database(ds);
     }
 
+    /** Statements each H2 session keeps parsed (H2's default, 8, is fewer than one acknowledgement prepares). */
+    static final int H2_QUERY_CACHE_SIZE = 256;
+
     /**
-     * H2 2.3's per-session query result cache can hand a transaction a stale row under concurrent writers
-     * (h2database issues 3894 and 4208): on the ledger head that gave two transactions one sequence number and lost
-     * an increment at ~60 appends/s. The cache is turned off for every H2 URL; other databases are untouched.
+     * The settings every H2 URL gets unless it names them itself; other databases' URLs are returned unchanged.
+     *
+     * <ul>
+     *   <li>{@code OPTIMIZE_REUSE_RESULTS=FALSE}: H2 2.3's per-session query result cache can hand a transaction a
+     *       stale row under concurrent writers (h2database issues 3894 and 4208): on the ledger head that gave two
+     *       transactions one sequence number and lost an increment at ~60 appends/s.
+     *   <li>{@code QUERY_CACHE_SIZE}: H2 keeps the last 8 statements a session parsed; a group commit's units prepare
+     *       dozens of different ones, so every statement was parsed again (6 % of the gateway's CPU under load,
+     *       docs/performance.md section 11).
+     * </ul>
      */
-    static String withSafeH2Settings(String jdbcUrl) {
-        if (!jdbcUrl.startsWith("jdbc:h2:")
-                || jdbcUrl.toUpperCase(java.util.Locale.ROOT).contains("OPTIMIZE_REUSE_RESULTS")) {
+    static String withH2Settings(String jdbcUrl) {
+        if (!jdbcUrl.startsWith("jdbc:h2:")) {
             return jdbcUrl;
         }
-        return jdbcUrl + ";OPTIMIZE_REUSE_RESULTS=FALSE";
+        String url = jdbcUrl;
+        String upper = jdbcUrl.toUpperCase(java.util.Locale.ROOT);
+        if (!upper.contains("OPTIMIZE_REUSE_RESULTS")) {
+            url += ";OPTIMIZE_REUSE_RESULTS=FALSE";
+        }
+        if (!upper.contains("QUERY_CACHE_SIZE")) {
+            url += ";QUERY_CACHE_SIZE=" + H2_QUERY_CACHE_SIZE;
+        }
+        return url;
     }
 
     public DataSource dataSource() {

@@ -32,6 +32,29 @@ class DatabaseTest {
     }
 
     @Test
+    void h2UrlsGetTheGatewaysSettingsUnlessTheyNameThemAndOtherUrlsAreLeftAlone() {
+        assertThat(Database.withH2Settings("jdbc:h2:mem:x;MODE=PostgreSQL"))
+                .isEqualTo("jdbc:h2:mem:x;MODE=PostgreSQL;OPTIMIZE_REUSE_RESULTS=FALSE;QUERY_CACHE_SIZE="
+                        + Database.H2_QUERY_CACHE_SIZE);
+        assertThat(Database.withH2Settings("jdbc:h2:mem:x;query_cache_size=16"))
+                .isEqualTo("jdbc:h2:mem:x;query_cache_size=16;OPTIMIZE_REUSE_RESULTS=FALSE");
+        assertThat(Database.withH2Settings("jdbc:postgresql://localhost/db"))
+                .isEqualTo("jdbc:postgresql://localhost/db");
+    }
+
+    @Test
+    void anOpenedH2DatabaseRunsWithTheLargerStatementCache() throws Exception {
+        try (Database db = Database.open("jdbc:h2:mem:cachetest;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE", "sa", "", 2);
+                Connection c = db.dataSource().getConnection();
+                Statement s = c.createStatement();
+                var rs = s.executeQuery(
+                        "SELECT setting_value FROM information_schema.settings WHERE setting_name = 'QUERY_CACHE_SIZE'")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getInt(1)).isEqualTo(Database.H2_QUERY_CACHE_SIZE);
+        }
+    }
+
+    @Test
     void movesPayloadsOfOldMessagesIntoThePayloadTableReadableAndErasable(@TempDir Path tmp) throws Exception {
         OldPayloadColumnsMigration.run(
                 "jdbc:h2:file:" + tmp.resolve("v20") + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE", "sa", "");
