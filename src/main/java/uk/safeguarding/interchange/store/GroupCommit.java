@@ -172,10 +172,7 @@ public final class GroupCommit {
     /** Takes the next group from the queue and commits it. Runs under the lock. */
     private List<Waiting<?>> commitNextGroup() {
         List<Waiting<?>> group = new ArrayList<>();
-        for (Waiting<?> w = queue.poll(); w != null; w = group.size() < maxGroup ? queue.poll() : null) {
-            w.taken = true;
-            group.add(w);
-        }
+        takeQueued(group);
         if (group.isEmpty()) {
             return group;
         }
@@ -189,6 +186,16 @@ public final class GroupCommit {
             }
         }
         return group;
+    }
+
+    /** Moves queued units into {@code group} until the queue is empty or the group is full. Runs under the lock. */
+    private void takeQueued(List<Waiting<?>> group) {
+        for (Waiting<?> w = group.size() < maxGroup ? queue.poll() : null;
+                w != null;
+                w = group.size() < maxGroup ? queue.poll() : null) {
+            w.taken = true;
+            group.add(w);
+        }
     }
 
     /** Runs the committed group's steps and answers every member. */
@@ -256,7 +263,10 @@ public final class GroupCommit {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
-                for (Waiting<?> w : group) {
+                // Units queued while the group runs join it before the commit (up to the limit): a commit costs far
+                // more than a unit, and their callers would otherwise wait for this commit and then pay another.
+                for (int i = 0; i < group.size(); i++) {
+                    Waiting<?> w = group.get(i);
                     Savepoint savepoint = connection.setSavepoint();
                     try {
                         w.run(connection);
@@ -265,6 +275,9 @@ public final class GroupCommit {
                         connection.rollback(savepoint);
                         w.failure = e;
                         w.after = new After();
+                    }
+                    if (i == group.size() - 1) {
+                        takeQueued(group);
                     }
                 }
                 connection.commit();

@@ -69,45 +69,69 @@ class GroupCommitTest {
     }
 
     @Test
-    void unitsQueuedBehindARunningGroupCommitTogetherAndPublishOnce() throws Exception {
-        GroupCommit group = new GroupCommit(dataSource, 8);
+    void unitsQueuedWhileAGroupRunsJoinItBeforeItsCommitAndPublishOnce() throws Exception {
+        Set<Connection> connections = ConcurrentHashMap.newKeySet();
+
+        runWhileTheFirstUnitWaits(new GroupCommit(dataSource, 8), connections, List.of("b", "c", "d"));
+
+        assertThat(connections).hasSize(1); // one transaction, one commit for the four
+        assertThat(stored()).containsExactlyInAnyOrder("first", "b", "c", "d");
+        assertThat(published).hasSize(1);
+        assertThat(published.get(0)).startsWith("first").containsExactlyInAnyOrder("first", "b", "c", "d");
+    }
+
+    @Test
+    void aGroupTakesNoMoreThanItsLimitAndTheRestCommitInTheNextGroup() throws Exception {
+        Set<Connection> connections = ConcurrentHashMap.newKeySet();
+
+        runWhileTheFirstUnitWaits(new GroupCommit(dataSource, 2), connections, List.of("b", "c", "d"));
+
+        assertThat(stored()).containsExactlyInAnyOrder("first", "b", "c", "d");
+        // The two groups' steps may run in either order (after-commit steps run outside the lock).
+        assertThat(published)
+                .hasSize(2)
+                .allSatisfy(items -> assertThat(items).hasSize(2))
+                .anySatisfy(items -> assertThat(items).startsWith("first"));
+    }
+
+    /**
+     * Runs a unit that waits until the units named {@code later} are queued behind it, then lets them all finish;
+     * every unit inserts its name and publishes it.
+     */
+    private void runWhileTheFirstUnitWaits(GroupCommit group, Set<Connection> connections, List<String> later)
+            throws Exception {
         GroupCommit.Step<String> publish = items -> published.add(List.copyOf(items));
-        Set<Connection> connectionsOfLaterUnits = ConcurrentHashMap.newKeySet();
         CountDownLatch firstIsRunning = new CountDownLatch(1);
         CountDownLatch releaseFirst = new CountDownLatch(1);
-
         CompletableFuture<String> first = CompletableFuture.supplyAsync(
                 () -> run(group, (connection, after) -> {
                     firstIsRunning.countDown();
                     awaitRelease(releaseFirst);
+                    connections.add(connection);
                     insert(connection, "first");
                     after.add(publish, "first");
                     return "first";
                 }),
                 callers);
         assertThat(firstIsRunning.await(10, TimeUnit.SECONDS)).isTrue();
-        List<CompletableFuture<String>> later = new ArrayList<>();
-        for (String name : List.of("b", "c", "d")) {
-            later.add(CompletableFuture.supplyAsync(
+        List<CompletableFuture<String>> queued = new ArrayList<>();
+        for (String name : later) {
+            queued.add(CompletableFuture.supplyAsync(
                     () -> run(group, (connection, after) -> {
-                        connectionsOfLaterUnits.add(connection);
+                        connections.add(connection);
                         insert(connection, name);
                         after.add(publish, name);
                         return name;
                     }),
                     callers));
         }
-        Awaitility.await().atMost(10, TimeUnit.SECONDS).until(() -> group.waiting() == 3);
+        Awaitility.await().atMost(10, TimeUnit.SECONDS).until(() -> group.waiting() == later.size());
         releaseFirst.countDown();
 
         assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo("first");
-        for (CompletableFuture<String> f : later) {
-            assertThat(f.get(10, TimeUnit.SECONDS)).isIn("b", "c", "d");
+        for (CompletableFuture<String> f : queued) {
+            assertThat(f.get(10, TimeUnit.SECONDS)).isIn(later);
         }
-        assertThat(connectionsOfLaterUnits).hasSize(1); // one transaction for the three
-        assertThat(stored()).containsExactlyInAnyOrder("first", "b", "c", "d");
-        assertThat(published).hasSize(2);
-        assertThat(published.get(1)).containsExactlyInAnyOrder("b", "c", "d");
     }
 
     @Test
