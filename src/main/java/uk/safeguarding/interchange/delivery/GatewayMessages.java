@@ -158,7 +158,7 @@ public final class GatewayMessages {
      * digest's text in those bytes. The two encodings have the same length and nothing else in the document depends
      * on the digest, so the result is byte for byte what writing the graph again with the digest set gives (the old
      * procedure, kept as the reference in {@code GatewayMessagesTest}); a receipt is sealed for every delivery, and
-     * the second writing was about a sixth of its cost (docs/performance.md section 10). Only the schema-valid {@code Sha256} text changes, so validating the
+     * the second writing was 10-15 % of its cost (docs/performance.md section 10). Only the schema-valid {@code Sha256} text changes, so validating the
      * first writing covers the result.
      */
     public byte[] seal(InterchangeMessage message) {

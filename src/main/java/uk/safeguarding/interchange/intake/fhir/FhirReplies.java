@@ -25,10 +25,9 @@ import uk.safeguarding.interchange.error.ErrorCode;
  * fatal-error}; the focus is an OperationOutcome whose issue details carry the gateway error code. Thread-safe.
  *
  * <p>The {@code ok} reply is made for every accepted message, so its JSON tree is built directly rather than as a HAPI
- * Bundle encoded to a string and parsed back (~30 µs of a ~190 µs reply, the rest mostly the ES256 signature;
- * docs/performance.md section 10);
- * {@code FhirRepliesTest} proves the tree is exactly the one HAPI's encoding of {@link #reply} gives. The rare error
- * replies keep the HAPI path.
+ * Bundle encoded to a string and parsed back (that was ~30 µs of a ~190 µs reply, the rest is mostly the ES256
+ * signature; docs/performance.md section 10). {@code FhirRepliesTest} proves the tree is exactly the one HAPI's
+ * encoding of {@link #reply} gives. The rare error replies keep the HAPI path.
  */
 public final class FhirReplies {
     /** {@code Bundle.identifier.system} of the tracking id in an {@code ok} reply. */
