@@ -18,18 +18,25 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 import org.w3c.dom.Document;
+import uk.safeguarding.interchange.canonical.CanonicalXml;
+import uk.safeguarding.interchange.canonical.EventCode;
+import uk.safeguarding.interchange.canonical.xml.Binding;
+import uk.safeguarding.interchange.canonical.xml.GatewayNotice;
+import uk.safeguarding.interchange.delivery.GatewayMessages;
 import uk.safeguarding.interchange.intake.fhir.BundleSigner;
 import uk.safeguarding.interchange.intake.fhir.FhirReplies;
 import uk.safeguarding.interchange.intake.soap.ResponseSigner;
 import uk.safeguarding.interchange.intake.soap.SignedEnvelopes;
 import uk.safeguarding.interchange.testsupport.RsaGatewayKey;
 import uk.safeguarding.interchange.trust.DetachedJwsSigner;
+import uk.safeguarding.interchange.trust.Pem;
 import uk.safeguarding.interchange.trust.SigningKey;
 
 /**
  * What the gateway pays to sign what it sends, with its dev EC P-256 key ({@code key=ec}: ES256 / ECDSA-SHA256) and
  * with an RSA-2048 key ({@code key=rsa}: RS256 / RSA-SHA256): the JWS signature alone, the whole signed FHIR
- * acknowledgement (one per accepted message) and a signed SOAP response. Average time per operation, single thread.
+ * acknowledgement (one per accepted message) and a signed SOAP response; and the signature evidence the gateway seals
+ * into each delivery receipt (one per delivery). Average time per operation, single thread.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -61,6 +68,27 @@ public class ReplySigningBenchmarks {
         }
     }
 
+    /** The gateway's message builder with the dev signing certificate, and the content of a delivery receipt. */
+    @State(Scope.Benchmark)
+    public static class Receipts {
+        GatewayMessages messages;
+        GatewayNotice notice;
+
+        @Setup(Level.Trial)
+        public void setUp() throws Exception {
+            CanonicalXml canonical = new CanonicalXml();
+            messages = new GatewayMessages(
+                    canonical,
+                    Pem.readCertificate(Path.of("certs-dev/gateway-signing.crt.pem"))
+                            .getEncoded(),
+                    Clock.systemUTC());
+            notice = canonical
+                    .unmarshal(Files.readAllBytes(Path.of("schemas/examples/canonical/12-delivery-receipt.xml")))
+                    .getContent()
+                    .getDeliveryReceipt();
+        }
+    }
+
     /** The detached JWS over a 2 KiB payload: the private-key operation plus header encoding. */
     @Benchmark
     public String jwsSign(Keys k) {
@@ -79,5 +107,16 @@ public class ReplySigningBenchmarks {
         Document response = SignedEnvelopes.envelope(LIST_INBOX_RESPONSE, new SignedEnvelopes.Spec());
         k.soapSigner.sign(response);
         return response;
+    }
+
+    /** GatewayMessages.seal of a delivery receipt: its evidence written and validated, digested, the digest put in. */
+    @Benchmark
+    public byte[] deliveryReceiptSeal(Receipts r) {
+        return r.messages.seal(r.messages.notice(
+                EventCode.DELIVERY_RECEIPT,
+                "e1f2a3b4-c5d6-4e7f-9a8b-0c1d2e3f4a5b",
+                "urn:interchange:school:100001",
+                Binding.FHIR,
+                r.notice));
     }
 }

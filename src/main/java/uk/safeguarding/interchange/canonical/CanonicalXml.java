@@ -112,9 +112,7 @@ public final class CanonicalXml {
      * Writes a canonical document as {@link #marshal} does but without validating it against the schema. Only for a
      * document that was validated as a whole (read with {@link #unmarshal} or written with {@link #marshal}) and then
      * changed only in ways the caller checked itself (the router adds envelope recipients, each checked with
-     * {@link #isOrgId}), or for a writing whose result is only hashed before the same graph is written again with
-     * {@link #marshal} (a sealed gateway message): validating our own unchanged object graph again costs as much as
-     * writing it.
+     * {@link #isOrgId}): validating our own unchanged object graph again costs as much as writing it.
      */
     public byte[] marshalValidatedDocument(InterchangeMessage message) {
         return marshal(message, false);
