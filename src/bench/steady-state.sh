@@ -3,7 +3,8 @@
 # Starts a fresh embedded gateway (own port and data directory, -Xmx512m, no JFR), warms it up unrecorded (30 s at
 # 20/s, then WARM, default 150 s flat out) until the JIT has compiled the hot code, then runs `bench load` once per
 # argument (default: flat out for 60 s, then 50/s for 60 s) and writes, per run, the load report, the gateway's CPU
-# (utime + stime from /proc) per accepted referral and its CPU per thread group. Results in target/bench/steady-TIME/.
+# (utime + stime from /proc) and bytes written to disk (/proc write_bytes) per accepted referral, and its CPU per
+# thread group. Results in target/bench/steady-TIME/.
 # Environment: BENCH_PORT (18443), BENCH_HEAP (512m), WARM (bench load options), JFR_RUN (a JFR settings name, e.g.
 # "default": records each measured run to its own .jfr; its throughput then is not a number to quote).
 set -euo pipefail
@@ -32,6 +33,7 @@ grep -q "is running" "$out/gateway.log" || { echo "The gateway did not start in 
 
 load() { ./gateway bench load --url "$url" "$@"; }
 cpu() { awk '{print $14 + $15}' "/proc/$gateway/stat"; }
+written() { awk '/^write_bytes/ {print $2}' "/proc/$gateway/io"; }
 threads() { # thread id, CPU ticks, name
   for t in /proc/$gateway/task/*; do
     printf '%s\t%s\t%s\n' "${t##*/}" "$(awk '{print $14 + $15}' "$t/stat")" "$(cat "$t/comm")"
@@ -50,9 +52,11 @@ for run in "${runs[@]}"; do
   [ -n "${JFR_RUN:-}" ] && "$jdk/bin/jcmd" $gateway JFR.start name=run "settings=$JFR_RUN" "filename=$PWD/$out/run-$n.jfr" > /dev/null
   threads > "$out/run-$n.threads-before"
   before=$(cpu)
+  wrote_before=$(written)
   # shellcheck disable=SC2086
   load $run --out "$out/run-$n.json" > "$out/run-$n.txt" 2>&1
   after=$(cpu)
+  wrote_after=$(written)
   threads > "$out/run-$n.threads-after"
   [ -n "${JFR_RUN:-}" ] && "$jdk/bin/jcmd" $gateway JFR.stop name=run > /dev/null
   accepted=$(sed -n 's/^sent [0-9]*, accepted \([0-9]*\).*/\1/p' "$out/run-$n.txt")
@@ -61,6 +65,8 @@ for run in "${runs[@]}"; do
     grep -E '^(sent|acceptance|delivered)' "$out/run-$n.txt"
     awk -v c=$((after - before)) -v a="${accepted:-0}" -v hz="$ticks" \
       'BEGIN { printf "gateway CPU %.1f s during the run and its drain: %.2f ms per accepted referral\n", c / hz, (a > 0 ? 1000 * c / hz / a : 0) }'
+    awk -v w=$((wrote_after - wrote_before)) -v a="${accepted:-0}" \
+      'BEGIN { printf "gateway wrote %.0f MB to disk (database and broker journal): %.1f KB per accepted referral\n", w / 1e6, (a > 0 ? w / 1e3 / a : 0) }'
     awk -F'\t' 'NR == FNR { was[$1] = $2; next }
       { name = $3; gsub(/[0-9]+/, "N", name); used[name] += $2 - ($1 in was ? was[$1] : 0); total += $2 - ($1 in was ? was[$1] : 0) }
       END { printf "CPU by thread group:"; for (k in used) if (used[k] > 0) printf " [%s %.0f%%]", k, (100 * used[k] / total); print "" }' \
