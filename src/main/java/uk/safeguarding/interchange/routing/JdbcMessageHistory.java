@@ -13,6 +13,13 @@ import uk.safeguarding.interchange.canonical.EventCode;
 
 /** {@link MessageHistory} over the {@code message} and {@code delivery} tables. Thread-safe. */
 public final class JdbcMessageHistory implements MessageHistory {
+    /**
+     * {@link #byRecipient}: by {@code ix_message_sender_message} (V24), then the delivery by its primary key, so a
+     * recipient's other deliveries are never read ({@code QueryPlansIT}). Parameters: recipient, sender's message id.
+     */
+    public static final String BY_RECIPIENT_QUERY = "SELECT m.tracking_id, m.sender_id, m.event FROM message m"
+            + " JOIN delivery d ON d.tracking_id = m.tracking_id WHERE d.recipient_id = ? AND m.sender_message_id = ?";
+
     private final DataSource dataSource;
 
     public JdbcMessageHistory(DataSource dataSource) {
@@ -34,11 +41,7 @@ public final class JdbcMessageHistory implements MessageHistory {
 
     @Override
     public Optional<PriorMessage> byRecipient(String recipientId, String senderMessageId) {
-        return query(
-                "SELECT m.tracking_id, m.sender_id, m.event FROM message m JOIN delivery d"
-                        + " ON d.tracking_id = m.tracking_id WHERE d.recipient_id = ? AND m.sender_message_id = ?",
-                recipientId,
-                senderMessageId);
+        return query(BY_RECIPIENT_QUERY, recipientId, senderMessageId);
     }
 
     private Optional<PriorMessage> query(String sql, String... parameters) {

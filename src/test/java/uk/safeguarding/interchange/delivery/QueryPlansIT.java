@@ -15,15 +15,17 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import uk.safeguarding.interchange.routing.JdbcMessageHistory;
 import uk.safeguarding.interchange.store.Database;
 import uk.safeguarding.interchange.testsupport.MessageRows;
 
 /**
  * The timers' and operators' queries on the delivery table use their indexes on the embedded H2, with a table shaped
- * like a busy gateway's: thousands of ROUTED and DELIVERED deliveries, a few waiting for a retry, a few parked, a few
- * awaiting an SLA deadline. Before
+ * like a busy gateway's: thousands of ROUTED and DELIVERED deliveries to one recipient, a few waiting for a retry, a
+ * few parked, a few awaiting an SLA deadline. Before
  * V22 H2 answered the push-retry query (run every second) by walking every ROUTED delivery; before V23 the SLA timer
- * (every minute) read every ROUTED and DELIVERED delivery and computed each one's deadline.
+ * (every minute) read every ROUTED and DELIVERED delivery and computed each one's deadline; before V24 a follow-up
+ * naming an earlier message by its sender's id read every delivery to its recipient.
  */
 class QueryPlansIT {
     private static final Instant NOW = Instant.parse("2026-11-22T10:00:00Z");
@@ -116,6 +118,18 @@ class QueryPlansIT {
         String plan = plan(DeadLetters.LIST_QUERY, Timestamp.from(Instant.EPOCH));
 
         assertThat(plan).contains("ix_delivery_parked").doesNotContain("delivery.tableScan");
+    }
+
+    @Test
+    void aFollowUpNamingAMessageByItsSendersIdReadsThatMessageNotEveryDeliveryToItsRecipient() throws SQLException {
+        String plan = plan(JdbcMessageHistory.BY_RECIPIENT_QUERY, "urn:interchange:la:850", "msg-t-4242");
+
+        assertThat(plan).contains("ix_message_sender_message").doesNotContain("tableScan");
+        assertThat(scanCount(plan)).isLessThanOrEqualTo(10);
+        assertThat(new JdbcMessageHistory(database.dataSource()).byRecipient("urn:interchange:la:850", "msg-t-4242"))
+                .hasValueSatisfying(prior -> assertThat(prior.trackingId()).isEqualTo("t-4242"));
+        assertThat(new JdbcMessageHistory(database.dataSource()).byRecipient("urn:interchange:la:851", "msg-t-4242"))
+                .isEmpty();
     }
 
     @Test
