@@ -126,39 +126,11 @@ public final class LedgerReader {
      * {@code query.limit()}.
      */
     public List<ObjectNode> search(LedgerQuery query) throws SQLException {
-        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM ledger_entry WHERE seq > ?");
-        List<Object> params = new ArrayList<>();
-        params.add(query.afterSeq());
-        if (query.trackingId() != null) {
-            sql.append(" AND tracking_id = ?");
-            params.add(query.trackingId());
-        }
-        if (query.senderMessageId() != null) {
-            sql.append(" AND sender_message_id = ?");
-            params.add(query.senderMessageId());
-        }
-        if (query.organisation() != null) {
-            sql.append(" AND (actor = ? OR counterparty = ?)");
-            params.add(query.organisation());
-            params.add(query.organisation());
-        }
-        if (query.event() != null) {
-            sql.append(" AND event = ?");
-            params.add(query.event().name());
-        }
-        if (query.from() != null) {
-            sql.append(" AND ts >= ?");
-            params.add(Timestamp.from(query.from()));
-        }
-        if (query.to() != null) {
-            sql.append(" AND ts < ?");
-            params.add(Timestamp.from(query.to()));
-        }
-        sql.append(" ORDER BY seq LIMIT ").append(query.limit());
+        SearchStatement statement = searchStatement(query);
         try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement(sql.toString())) {
-            for (int i = 0; i < params.size(); i++) {
-                Object p = params.get(i);
+                PreparedStatement ps = c.prepareStatement(statement.sql())) {
+            for (int i = 0; i < statement.params().size(); i++) {
+                Object p = statement.params().get(i);
                 if (p instanceof Long l) {
                     ps.setLong(i + 1, l);
                 } else if (p instanceof Timestamp t) {
@@ -175,6 +147,60 @@ public final class LedgerReader {
             }
             return rows;
         }
+    }
+
+    /** A search's SQL and its parameters ({@code Long}, {@code Timestamp} or {@code String}), in order. */
+    record SearchStatement(String sql, List<Object> params) {}
+
+    /**
+     * The SQL of {@link #search}. An organisation is the actor or the counterparty of an entry; asked with {@code OR},
+     * H2 read the ledger from {@code afterSeq} on until it had a page, so an organisation with few entries cost a read
+     * of the whole ledger. Instead each of the two is read by its own {@code (actor, seq)} or {@code (counterparty,
+     * seq)} index (V25) in seq order, a page at most from each, and the two pages are merged; an entry whose actor is
+     * also its counterparty is taken once, from the first.
+     */
+    static SearchStatement searchStatement(LedgerQuery query) {
+        StringBuilder filters = new StringBuilder("seq > ?");
+        List<Object> filterParams = new ArrayList<>();
+        filterParams.add(query.afterSeq());
+        if (query.trackingId() != null) {
+            filters.append(" AND tracking_id = ?");
+            filterParams.add(query.trackingId());
+        }
+        if (query.senderMessageId() != null) {
+            filters.append(" AND sender_message_id = ?");
+            filterParams.add(query.senderMessageId());
+        }
+        if (query.event() != null) {
+            filters.append(" AND event = ?");
+            filterParams.add(query.event().name());
+        }
+        if (query.from() != null) {
+            filters.append(" AND ts >= ?");
+            filterParams.add(Timestamp.from(query.from()));
+        }
+        if (query.to() != null) {
+            filters.append(" AND ts < ?");
+            filterParams.add(Timestamp.from(query.to()));
+        }
+        String page = " FETCH FIRST " + query.limit() + " ROWS ONLY";
+        String organisation = query.organisation();
+        if (organisation == null) {
+            return new SearchStatement(
+                    "SELECT " + COLUMNS + " FROM ledger_entry WHERE " + filters + " ORDER BY seq" + page, filterParams);
+        }
+        List<Object> params = new ArrayList<>();
+        params.add(organisation);
+        params.addAll(filterParams);
+        params.add(organisation);
+        params.add(organisation);
+        params.addAll(filterParams);
+        return new SearchStatement(
+                "(SELECT " + COLUMNS + " FROM ledger_entry WHERE actor = ? AND " + filters + " ORDER BY actor, seq"
+                        + page + ") UNION ALL (SELECT " + COLUMNS + " FROM ledger_entry WHERE counterparty = ?"
+                        + " AND actor IS DISTINCT FROM ? AND " + filters + " ORDER BY counterparty, seq" + page + ")"
+                        + " ORDER BY seq" + page,
+                params);
     }
 
     /** Every entry about {@code trackingId}, across all its recipients, in seq order. */

@@ -267,6 +267,42 @@ abstract class LedgerStoreContract {
     }
 
     @Test
+    void searchesAnOrganisationAsActorOrCounterpartyInSeqOrderEachEntryOnceAndInPages() throws Exception {
+        String la = "urn:interchange:la:850";
+        String police = "urn:interchange:police:44";
+        List<Long> seqs = Transactions.inTransaction(
+                dataSource(),
+                c -> List.of(
+                        appender.append(c, entry("ACCEPTED", SCHOOL, la)), // 0: the LA as counterparty
+                        appender.append(c, entry("ROUTED", la, police)), // 1: as actor
+                        appender.append(c, entry("RECEIPT", la, la)), // 2: as both: once
+                        appender.append(c, entry("ACCEPTED", SCHOOL, police)), // 3: not the LA
+                        appender.append(c, entry("ROUTED", police, la)))); // 4: as counterparty
+        LedgerReader reader = new LedgerReader(dataSource());
+
+        assertThat(searchSeqs(reader, new LedgerQuery(null, null, la, null, null, null, -1, 10)))
+                .containsExactly(seqs.get(0), seqs.get(1), seqs.get(2), seqs.get(4));
+        assertThat(searchSeqs(reader, new LedgerQuery(null, null, la, null, null, null, -1, 2)))
+                .containsExactly(seqs.get(0), seqs.get(1));
+        assertThat(searchSeqs(reader, new LedgerQuery(null, null, la, null, null, null, seqs.get(1), 2)))
+                .containsExactly(seqs.get(2), seqs.get(4));
+        assertThat(searchSeqs(reader, new LedgerQuery(null, null, la, LedgerEvent.ROUTED, null, null, -1, 10)))
+                .containsExactly(seqs.get(1), seqs.get(4));
+        assertThat(searchSeqs(reader, new LedgerQuery(null, null, SCHOOL, null, null, null, -1, 10)))
+                .containsExactly(seqs.get(0), seqs.get(3));
+    }
+
+    private static NewLedgerEntry entry(String event, String actor, String counterparty) {
+        return new NewLedgerEntry(event, "t-" + event, null, actor, counterparty, null, null, null);
+    }
+
+    private static List<Long> searchSeqs(LedgerReader reader, LedgerQuery query) throws SQLException {
+        return reader.search(query).stream()
+                .map(line -> line.get("seq").asLong())
+                .toList();
+    }
+
+    @Test
     void mapsTheGatewayAndUnauthenticatedActorsToOrganisationIds() throws Exception {
         Transactions.inTransaction(dataSource(), c -> {
             appender.append(

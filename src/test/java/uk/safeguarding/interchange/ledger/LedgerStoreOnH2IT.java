@@ -1,11 +1,21 @@
 package uk.safeguarding.interchange.ledger;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import uk.safeguarding.interchange.store.Database;
+import uk.safeguarding.interchange.store.Transactions;
 
 /** The database-backed ledger on the embedded default: H2 (file, PostgreSQL mode), migrated by Flyway. */
 class LedgerStoreOnH2IT extends LedgerStoreContract {
@@ -28,5 +38,54 @@ class LedgerStoreOnH2IT extends LedgerStoreContract {
     @Override
     DataSource dataSource() {
         return database.dataSource();
+    }
+
+    @Test
+    void anOrganisationsSearchReadsAPageOfItsOwnEntriesWhetherItHasManyOrFew() throws Exception {
+        String busy = "urn:interchange:la:850";
+        String quiet = "urn:interchange:la:999";
+        Transactions.inTransaction(dataSource(), c -> {
+            for (int i = 0; i < 3000; i++) {
+                appender.append(
+                        c,
+                        new NewLedgerEntry(
+                                "ROUTED", "t-" + i, null, i % 2 == 0 ? busy : SCHOOL, busy, null, null, null));
+            }
+            appender.append(c, new NewLedgerEntry("ROUTED", "t-quiet", null, SCHOOL, quiet, null, null, null));
+            return null;
+        });
+
+        for (String organisation : List.of(busy, quiet)) {
+            LedgerReader.SearchStatement statement =
+                    LedgerReader.searchStatement(new LedgerQuery(null, null, organisation, null, null, null, 10, 100));
+            String plan = explain(statement);
+            // Before V25 the quiet authority's search read the ledger from seq 10 on, the busy one's every entry.
+            assertThat(plan)
+                    .contains("ix_ledger_actor")
+                    .contains("ix_ledger_counterparty")
+                    .contains("index sorted");
+            assertThat(scanCounts(plan)).allSatisfy(count -> assertThat(count).isLessThanOrEqualTo(300));
+        }
+    }
+
+    private String explain(LedgerReader.SearchStatement statement) throws SQLException {
+        try (Connection c = dataSource().getConnection();
+                PreparedStatement explain = c.prepareStatement("EXPLAIN ANALYZE " + statement.sql())) {
+            for (int i = 0; i < statement.params().size(); i++) {
+                explain.setObject(i + 1, statement.params().get(i));
+            }
+            try (ResultSet rs = explain.executeQuery()) {
+                rs.next();
+                return rs.getString(1);
+            }
+        }
+    }
+
+    private static List<Integer> scanCounts(String plan) {
+        return Pattern.compile("scanCount: (\\d+)")
+                .matcher(plan)
+                .results()
+                .map(m -> Integer.parseInt(m.group(1)))
+                .toList();
     }
 }
