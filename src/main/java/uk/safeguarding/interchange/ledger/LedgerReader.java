@@ -157,7 +157,8 @@ public final class LedgerReader {
      * H2 read the ledger from {@code afterSeq} on until it had a page, so an organisation with few entries cost a read
      * of the whole ledger. Instead each of the two is read by its own {@code (actor, seq)} or {@code (counterparty,
      * seq)} index (V25) in seq order, a page at most from each, and the two pages are merged; an entry whose actor is
-     * also its counterparty is taken once, from the first.
+     * also its counterparty is taken once, from the first. An event alone is read the same way by {@code (event,
+     * seq)}. A tracking id or sender's message id selects a few entries by its own index; the rest filter them.
      */
     static SearchStatement searchStatement(LedgerQuery query) {
         StringBuilder filters = new StringBuilder("seq > ?");
@@ -185,9 +186,18 @@ public final class LedgerReader {
         }
         String page = " FETCH FIRST " + query.limit() + " ROWS ONLY";
         String organisation = query.organisation();
-        if (organisation == null) {
+        boolean selective = query.trackingId() != null || query.senderMessageId() != null;
+        if (organisation == null || selective) {
+            if (organisation != null) {
+                filters.append(" AND (actor = ? OR counterparty = ?)");
+                filterParams.add(organisation);
+                filterParams.add(organisation);
+            }
+            // With the event fixed, "event, seq" is seq order, and it lets H2 read (event, seq) in order and stop.
+            String order = query.event() != null && !selective ? "event, seq" : "seq";
             return new SearchStatement(
-                    "SELECT " + COLUMNS + " FROM ledger_entry WHERE " + filters + " ORDER BY seq" + page, filterParams);
+                    "SELECT " + COLUMNS + " FROM ledger_entry WHERE " + filters + " ORDER BY " + order + page,
+                    filterParams);
         }
         List<Object> params = new ArrayList<>();
         params.add(organisation);

@@ -290,6 +290,11 @@ abstract class LedgerStoreContract {
                 .containsExactly(seqs.get(1), seqs.get(4));
         assertThat(searchSeqs(reader, new LedgerQuery(null, null, SCHOOL, null, null, null, -1, 10)))
                 .containsExactly(seqs.get(0), seqs.get(3));
+        assertThat(searchSeqs(
+                        reader, new LedgerQuery(null, null, null, LedgerEvent.ROUTED, null, null, seqs.get(1), 10)))
+                .containsExactly(seqs.get(4));
+        assertThat(searchSeqs(reader, new LedgerQuery("t-ROUTED", null, la, null, null, null, -1, 10)))
+                .containsExactly(seqs.get(1), seqs.get(4));
     }
 
     private static NewLedgerEntry entry(String event, String actor, String counterparty) {
