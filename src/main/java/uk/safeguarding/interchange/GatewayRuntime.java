@@ -535,6 +535,7 @@ public final class GatewayRuntime implements AutoCloseable {
                         directory::current,
                         deliveries,
                         relay,
+                        mailbox,
                         gatewayMessages,
                         canonical,
                         transports,

@@ -56,6 +56,8 @@ public final class Mailbox {
     private final GroupCommit group;
 
     private final GroupCommit.Step<DeliveryRelay.Pending> publishReceipts;
+    /** The last {@link #nextAvailableTime} given out. Guarded by this. */
+    private Instant lastAvailable = Instant.EPOCH;
 
     /** @param group the group commit shared with the gateway's other writers */
     public Mailbox(
@@ -82,9 +84,9 @@ public final class Mailbox {
 
     /**
      * Puts these messages, taken from the recipient's queue in this order, in the recipient's mailbox, together (one
-     * unit of the group commit, so they share one available time and are listed in acceptance order), each once: a
-     * message already in the mailbox (a redelivered queue message, or the same one twice in the list) changes nothing.
-     * A delivery that was withdrawn before it arrived is not stored.
+     * unit of the group commit), each once: a message already in the mailbox (a redelivered queue message, or the same
+     * one twice in the list) changes nothing. A delivery that was withdrawn before it arrived is not stored. Each
+     * stored message gets its own {@linkplain #nextAvailableTime available time}, in list order.
      *
      * @return how many were stored now
      * @throws IllegalStateException when no delivery of one of them to the recipient was routed: then nothing of the
@@ -94,7 +96,6 @@ public final class Mailbox {
         List<String> ids = List.copyOf(trackingIds);
         Objects.requireNonNull(recipientId);
         return group.execute((connection, after) -> {
-            Timestamp availableAt = Timestamp.from(now());
             int stored = 0;
             try (PreparedStatement insert = connection.prepareStatement(
                     "INSERT INTO mailbox (tracking_id, recipient_id, available_at) VALUES (?,?,?)")) {
@@ -109,7 +110,7 @@ public final class Mailbox {
                     }
                     insert.setString(1, trackingId);
                     insert.setString(2, recipientId);
-                    insert.setTimestamp(3, availableAt);
+                    insert.setTimestamp(3, Timestamp.from(nextAvailableTime()));
                     insert.executeUpdate();
                     stored++;
                 }
@@ -127,9 +128,11 @@ public final class Mailbox {
     }
 
     /**
-     * Unacknowledged messages in the caller's mailboxes received after {@code since} (when given), oldest first, at
-     * most {@code limit}. Oldest first means by the time a message became available, then (for the messages stored
-     * together, which share that time) by acceptance time, which is their order on the recipient's queue.
+     * Unacknowledged messages in the caller's mailboxes that became available after {@code since} (when given), in the
+     * order they became available, at most {@code limit}. A client pages by passing the last entry's
+     * {@link MailboxEntry#availableAt}: available times are unique and a message becomes visible only after every
+     * message with an earlier one ({@link #nextAvailableTime}), so paging never skips or repeats a message. (Acceptance time
+     * and tracking id order rows with equal times, which only rows stored before decision 0014 can have.)
      */
     public List<MailboxEntry> list(String callerId, Instant since, int limit) {
         Set<String> owners = owners(callerId, null);
@@ -138,9 +141,10 @@ public final class Mailbox {
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement query = connection.prepareStatement(
                         "SELECT m.tracking_id, b.recipient_id, m.event, m.sender_id, m.priority, m.received_at,"
-                                + " b.acknowledged_at FROM mailbox b JOIN message m ON m.tracking_id = b.tracking_id"
+                                + " b.available_at, b.acknowledged_at"
+                                + " FROM mailbox b JOIN message m ON m.tracking_id = b.tracking_id"
                                 + " WHERE b.recipient_id IN (" + placeholders + ") AND b.acknowledged_at IS NULL"
-                                + (since == null ? "" : " AND m.received_at > ?")
+                                + (since == null ? "" : " AND b.available_at > ?")
                                 + " ORDER BY b.available_at, m.received_at, m.tracking_id FETCH FIRST "
                                 + Math.max(1, limit)
                                 + " ROWS ONLY")) {
@@ -160,7 +164,8 @@ public final class Mailbox {
                             rs.getString(4),
                             rs.getString(5),
                             rs.getTimestamp(6).toInstant(),
-                            rs.getTimestamp(7) != null));
+                            rs.getTimestamp(7).toInstant(),
+                            rs.getTimestamp(8) != null));
                 }
             }
         } catch (SQLException e) {
@@ -352,5 +357,17 @@ public final class Mailbox {
 
     private Instant now() {
         return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    }
+
+    /**
+     * The time a message being stored becomes available: the clock to the microsecond, but always after the last one
+     * given out, so that no two mailbox rows share one. Called only inside group-commit units, which run and commit
+     * one group at a time: a row committed later therefore has a later time than every row already visible, as long
+     * as the clock does not go back across a restart (within one run it may: the times stay increasing).
+     */
+    private synchronized Instant nextAvailableTime() {
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        lastAvailable = now.isAfter(lastAvailable) ? now : lastAvailable.plus(1, ChronoUnit.MICROS);
+        return lastAvailable;
     }
 }

@@ -11,6 +11,7 @@ import java.time.Instant;
  * @param sender the sending organisation's id
  * @param priority the priority code, or null for gateway notices
  * @param receivedAt when the gateway accepted the message
+ * @param availableAt when it became available in the mailbox: the listing's order and paging position (unique)
  * @param acknowledged whether the recipient has acknowledged it
  */
 public record MailboxEntry(
@@ -20,4 +21,5 @@ public record MailboxEntry(
         String sender,
         String priority,
         Instant receivedAt,
+        Instant availableAt,
         boolean acknowledged) {}

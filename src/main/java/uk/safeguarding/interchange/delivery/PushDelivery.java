@@ -37,6 +37,8 @@ import uk.safeguarding.interchange.store.Transactions;
  *       {@code push-retry} timer route calls {@link #retryDue} for deliveries that are due by the injected clock.
  *   <li>Permanent failure, attempt limit or time-to-live reached: {@code DELIVERY_FAILED} with DLV-001, parked as a
  *       dead letter ({@code dead_lettered_at}), and a {@code non-delivery-report} to the sender.
+ *   <li>A message the mode cannot carry (a gateway notice for {@code fhir-push}): stored in the recipient's mailbox by
+ *       {@link Mailbox#storeAll}, after the attempt's transaction.
  * </ul>
  *
  * <p>The delivery row is locked (SELECT ... FOR UPDATE) for the attempt, so the queue consumer and the retry timer
@@ -60,6 +62,7 @@ public final class PushDelivery {
     private final Supplier<Directory> directory;
     private final Deliveries deliveries;
     private final DeliveryRelay relay;
+    private final Mailbox mailbox;
     private final Notices notices;
     private final CanonicalXml canonical;
     private final Map<DeliveryMode, PushTransport> transports;
@@ -71,6 +74,7 @@ public final class PushDelivery {
             Supplier<Directory> directory,
             Deliveries deliveries,
             DeliveryRelay relay,
+            Mailbox mailbox,
             GatewayMessages gatewayMessages,
             CanonicalXml canonical,
             Map<DeliveryMode, PushTransport> transports,
@@ -80,6 +84,7 @@ public final class PushDelivery {
         this.directory = Objects.requireNonNull(directory);
         this.deliveries = Objects.requireNonNull(deliveries);
         this.relay = Objects.requireNonNull(relay);
+        this.mailbox = Objects.requireNonNull(mailbox);
         this.notices = new Notices(deliveries, gatewayMessages);
         this.canonical = Objects.requireNonNull(canonical);
         this.transports = Map.copyOf(transports);
@@ -123,10 +128,29 @@ public final class PushDelivery {
 
     private DeliveryState attempt(String trackingId, String recipientId, boolean retry) throws SQLException {
         List<DeliveryRelay.Pending> toQueue = new ArrayList<>();
+        MailboxInstead instead = new MailboxInstead();
         DeliveryState after = Transactions.inTransaction(
-                dataSource, connection -> attempt(connection, trackingId, recipientId, retry, toQueue));
+                dataSource, connection -> attempt(connection, trackingId, recipientId, retry, toQueue, instead));
         relay.publish(toQueue);
+        if (instead.store) {
+            // Stored by the mailbox's own group commit, which gives mailbox rows their listing order (Mailbox.list);
+            // the retry is cancelled only afterwards, so a crash in between leaves it due and it stores again.
+            mailbox.storeAll(List.of(trackingId), recipientId);
+            if (instead.retryScheduled) {
+                Transactions.inTransaction(dataSource, connection -> {
+                    schedule(connection, trackingId, recipientId, null);
+                    return null;
+                });
+            }
+        }
         return after;
+    }
+
+    /** Set by an attempt whose message this transport cannot carry: it goes to the recipient's mailbox instead. */
+    private static final class MailboxInstead {
+        boolean store;
+        /** Whether the delivery was waiting for a retry, which storing it makes pointless. */
+        boolean retryScheduled;
     }
 
     private DeliveryState attempt(
@@ -134,7 +158,8 @@ public final class PushDelivery {
             String trackingId,
             String recipientId,
             boolean retry,
-            List<DeliveryRelay.Pending> toQueue)
+            List<DeliveryRelay.Pending> toQueue,
+            MailboxInstead instead)
             throws SQLException {
         Optional<Locked> locked = lock(connection, trackingId, recipientId);
         if (locked.isEmpty()) {
@@ -163,7 +188,8 @@ public final class PushDelivery {
         URI endpoint = recipient.get().delivery().endpoint().get();
         InterchangeMessage document = canonical.unmarshal(loadXml(connection, trackingId));
         if (!transport.carries(document)) {
-            toMailbox(connection, trackingId, recipientId, now);
+            instead.store = true;
+            instead.retryScheduled = row.nextAttemptAt() != null;
             return row.state();
         }
         PushTransport.Result result;
@@ -359,21 +385,6 @@ public final class PushDelivery {
             update.setString(4, recipientId);
             update.executeUpdate();
         }
-    }
-
-    private static void toMailbox(Connection connection, String trackingId, String recipientId, Instant now)
-            throws SQLException {
-        try (PreparedStatement insert = connection.prepareStatement(
-                "INSERT INTO mailbox (tracking_id, recipient_id, available_at) SELECT ?, ?, ? WHERE NOT EXISTS"
-                        + " (SELECT 1 FROM mailbox WHERE tracking_id = ? AND recipient_id = ?)")) {
-            insert.setString(1, trackingId);
-            insert.setString(2, recipientId);
-            insert.setTimestamp(3, Timestamp.from(now));
-            insert.setString(4, trackingId);
-            insert.setString(5, recipientId);
-            insert.executeUpdate();
-        }
-        schedule(connection, trackingId, recipientId, null);
     }
 
     private static void schedule(Connection connection, String trackingId, String recipientId, Instant next)

@@ -38,11 +38,6 @@ public final class PayloadStore {
         return retention;
     }
 
-    /** A new data key for a message, not yet stored: {@link #insert} its payloads, {@link #save} it. */
-    PayloadKey newKey(String trackingId) {
-        return new PayloadKey(trackingId, PayloadCipher.newKey());
-    }
-
     /**
      * A new message's payloads encrypted under a new data key, and that key wrapped, ready to {@link #store}. Made
      * before the transaction that stores them, so the cryptography runs outside a group commit's one-at-a-time part.
@@ -57,7 +52,7 @@ public final class PayloadStore {
 
     /** Encrypts a new message's payloads under a new data key and wraps the key (no database access). */
     public Sealed seal(String trackingId, Map<PayloadKind, byte[]> plaintexts) {
-        PayloadKey key = newKey(trackingId);
+        PayloadKey key = new PayloadKey(trackingId, PayloadCipher.newKey());
         Map<PayloadKind, byte[]> ciphertexts = new EnumMap<>(PayloadKind.class);
         plaintexts.forEach((kind, plaintext) -> ciphertexts.put(kind, key.encrypt(kind, plaintext)));
         return new Sealed(trackingId, masterKey.wrap(trackingId, key.key), ciphertexts);
@@ -72,11 +67,6 @@ public final class PayloadStore {
             insertCiphertext(connection, sealed.trackingId(), payload.getKey(), payload.getValue());
         }
         insertKey(connection, sealed.trackingId(), sealed.wrappedKey(), eventCode, receivedAt);
-    }
-
-    /** Stores {@code key} wrapped, as {@link #store} does (tests that write payloads of older shapes). */
-    void save(Connection connection, PayloadKey key, String eventCode, Instant receivedAt) throws SQLException {
-        insertKey(connection, key.trackingId(), masterKey.wrap(key.trackingId(), key.key), eventCode, receivedAt);
     }
 
     private void insertKey(

@@ -255,6 +255,49 @@ class PushDeliveryIT {
                 .hasSize(1);
     }
 
+    @Test
+    @Order(4)
+    void aReceiptForAFhirPushRecipientGoesToItsMailboxAfterEverythingAvailableBefore() throws Exception {
+        // LA 850 answers the school's referral; the school acknowledges the outcome from its mailbox, so LA 850
+        // (fhir-push) gets a delivery receipt, which has no FHIR rendering: it goes to LA 850's mailbox instead.
+        InterchangeMessage outcome = CANONICAL.unmarshal(
+                Files.readAllBytes(Path.of("schemas/examples/canonical", "06-referral-outcome-accepted.xml")));
+        String outcomeId = UUID.randomUUID().toString();
+        outcome.getEnvelope().setTrackingId(outcomeId);
+        outcome.getEnvelope().setSenderMessageId("urn:uuid:" + UUID.randomUUID());
+        outcome.getEnvelope().setReceivedAt(clock.instant());
+        outcome.getEnvelope().getRecipient().clear();
+        outcome.getEnvelope().getCorrelation().get(0).setTrackingId(referral);
+        DirectAcceptance.accept(gateway, outcome, LA_850, LA_850, true);
+        Mailbox mailbox =
+                gateway.camelContext().getRegistry().lookupByNameAndType(GatewayRuntime.MAILBOX, Mailbox.class);
+        await().atMost(WAIT).until(() -> mailbox.list(SCHOOL_1).stream()
+                .anyMatch(e -> e.trackingId().equals(outcomeId)));
+        Instant schoolsLatest = mailbox.list(SCHOOL_1).stream()
+                .map(MailboxEntry::availableAt)
+                .max(Instant::compareTo)
+                .orElseThrow();
+
+        String receipt = mailbox.acknowledge(SCHOOL_1, outcomeId).receipt().orElseThrow();
+
+        await().atMost(WAIT).until(() -> mailbox.list(LA_850).stream()
+                .anyMatch(e -> e.trackingId().equals(receipt)));
+        MailboxEntry stored = mailbox.list(LA_850).stream()
+                .filter(e -> e.trackingId().equals(receipt))
+                .findFirst()
+                .orElseThrow();
+        // Stored by the mailbox itself, so it pages after every row that was available before it.
+        assertThat(stored.availableAt()).isAfter(schoolsLatest);
+        assertThat(mailbox.list(LA_850, schoolsLatest, 500))
+                .extracting(MailboxEntry::trackingId)
+                .contains(receipt);
+        assertThat(state(receipt, LA_850)).isEqualTo("ROUTED");
+        assertThat(count(fhirBodies, receipt)).isZero();
+        assertThat(countSql(
+                        "SELECT COUNT(*) FROM delivery WHERE tracking_id = ? AND next_attempt_at IS NOT NULL", receipt))
+                .isZero();
+    }
+
     // ------------------------------------------------------------------ receivers
 
     private static CertificateValidator validator() throws Exception {

@@ -207,6 +207,7 @@ final class RouteFiles {
                         directory::current,
                         deliveries,
                         relay,
+                        mailbox,
                         messages,
                         new CanonicalXml(),
                         Map.of(),

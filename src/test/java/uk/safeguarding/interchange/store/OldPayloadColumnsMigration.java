@@ -12,6 +12,8 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.Properties;
 import org.flywaydb.core.Flyway;
 import uk.safeguarding.interchange.ledger.LedgerAppender;
@@ -79,7 +81,9 @@ final class OldPayloadColumnsMigration {
     private static void insertOldShape(
             Connection c, PayloadStore payloads, String trackingId, boolean routed, byte[] document, byte[] ack)
             throws SQLException {
-        PayloadStore.PayloadKey key = payloads.newKey(trackingId);
+        // The old columns used the same AES-GCM context as the kinds of the same name.
+        PayloadStore.Sealed sealed =
+                payloads.seal(trackingId, Map.of(PayloadKind.CANONICAL_XML, document, PayloadKind.ACK_PAYLOAD, ack));
         try (PreparedStatement ps = c.prepareStatement(
                 "INSERT INTO message (tracking_id, sender_id, sender_message_id, content_sha256, event, received_at,"
                         + " canonical_xml, ack_payload, routed_at) VALUES (?,?,?,?,?,?,?,?,?)")) {
@@ -89,13 +93,17 @@ final class OldPayloadColumnsMigration {
             ps.setString(4, "a".repeat(64));
             ps.setString(5, "safeguarding-referral");
             ps.setTimestamp(6, Timestamp.from(CLOCK.instant()));
-            // The old columns used the same AES-GCM context as the kinds of the same name.
-            ps.setBytes(7, key.encrypt(PayloadKind.CANONICAL_XML, document));
-            ps.setBytes(8, key.encrypt(PayloadKind.ACK_PAYLOAD, ack));
+            ps.setBytes(7, sealed.ciphertexts().get(PayloadKind.CANONICAL_XML));
+            ps.setBytes(8, sealed.ciphertexts().get(PayloadKind.ACK_PAYLOAD));
             ps.setTimestamp(9, routed ? Timestamp.from(CLOCK.instant()) : null);
             ps.executeUpdate();
         }
-        payloads.save(c, key, "safeguarding-referral", CLOCK.instant());
+        // Only the wrapped key is stored as now: before V21 there is no payload table.
+        payloads.store(
+                c,
+                new PayloadStore.Sealed(trackingId, sealed.wrappedKey(), new EnumMap<>(PayloadKind.class)),
+                "safeguarding-referral",
+                CLOCK.instant());
     }
 
     private static byte[] utf8(String s) {

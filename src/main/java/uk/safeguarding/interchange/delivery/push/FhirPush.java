@@ -14,6 +14,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.Objects;
 import uk.safeguarding.interchange.canonical.CanonicalToFhir;
 import uk.safeguarding.interchange.canonical.CanonicalXml;
+import uk.safeguarding.interchange.canonical.EventCode;
 import uk.safeguarding.interchange.canonical.xml.InterchangeMessage;
 import uk.safeguarding.interchange.delivery.PushTransport;
 import uk.safeguarding.interchange.directory.OrganisationKind;
@@ -65,7 +66,11 @@ public final class FhirPush implements PushTransport {
     /** Gateway notices have no FHIR rendering yet: they go to the recipient's mailbox. */
     @Override
     public boolean carries(InterchangeMessage message) {
-        return !OrganisationKind.GATEWAY_ORIGINATED.contains(CanonicalXml.eventOf(message.getContent()));
+        // eventOf gives the schema's (JAXB) event type; the set holds the gateway's own EventCode.
+        EventCode event = EventCode.fromCode(
+                        CanonicalXml.eventOf(message.getContent()).value())
+                .orElseThrow();
+        return !OrganisationKind.GATEWAY_ORIGINATED.contains(event);
     }
 
     @Override

@@ -360,6 +360,7 @@ public final class SoapIntake {
             }
             summary.setSender(organisation(entry.sender()));
             summary.setReceivedAt(entry.receivedAt());
+            summary.setAvailableAt(entry.availableAt());
             response.getMessage().add(summary);
         }
         response.setMore(waiting.size() > limit);

@@ -8,11 +8,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import java.util.TimeZone;
 import java.util.UUID;
 import java.util.function.Supplier;
 import org.hl7.fhir.r4.model.Bundle;
@@ -118,24 +119,33 @@ class FhirRepliesTest {
     }
 
     @Test
-    void theTimestampFollowsTheDefaultTimeZoneAsHapiDid() {
-        TimeZone saved = TimeZone.getDefault();
-        try {
-            for (String zone :
-                    List.of("UTC", "Europe/London", "Asia/Kolkata", "America/St_Johns", "Pacific/Chatham", "GMT-14")) {
-                TimeZone.setDefault(TimeZone.getTimeZone(zone));
-                for (Instant at : INSTANTS) {
-                    assertSameTree("request-header", "tracking-1", at);
-                }
+    void theTimestampIsHapisInEveryZone() {
+        for (String zone :
+                List.of("UTC", "Europe/London", "Asia/Kolkata", "America/St_Johns", "Pacific/Chatham", "GMT-14")) {
+            for (Instant at : INSTANTS) {
+                assertSameTree("request-header", "tracking-1", at, ZoneId.of(zone));
             }
-        } finally {
-            TimeZone.setDefault(saved);
         }
+        // The zone reaches both trees (else every zone above would have compared UTC with UTC).
+        ObjectNode kolkata = new FhirReplies(new BundleSigner(ecKey), ids(1), ZoneId.of("Asia/Kolkata"))
+                .okTree("h", "t", Instant.parse("2026-11-21T12:00:00.123Z"));
+        assertThat(kolkata.get("timestamp").asText()).isEqualTo("2026-11-21T17:30:00.123+05:30");
+    }
+
+    @Test
+    void repliesAreDatedInUtcWhateverTheJvmsZone() throws Exception {
+        FhirReplies replies = new FhirReplies(new BundleSigner(ecKey));
+        Instant at = Instant.parse("2026-11-21T12:00:00.123Z");
+
+        assertThat(replies.okTree("h", "t", at).get("timestamp").asText()).isEqualTo("2026-11-21T12:00:00.123+00:00");
+        FhirReply error = replies.error(
+                uk.safeguarding.interchange.error.ErrorCode.SCHEMA_XSD, "detail", "h", FhirFormat.JSON, at);
+        assertThat(JSON.readTree(error.body()).get("timestamp").asText()).isEqualTo("2026-11-21T12:00:00.123+00:00");
     }
 
     @Test
     void theSignedAcknowledgementIsTheHapiTreeSignedAndVerifies() throws Exception {
-        FhirReplies replies = new FhirReplies(new BundleSigner(ecKey), ids(7));
+        FhirReplies replies = new FhirReplies(new BundleSigner(ecKey), ids(7), ZoneOffset.UTC);
 
         byte[] signed = replies.okJson("request-header", "tracking-1", ACCEPTED);
 
@@ -148,7 +158,10 @@ class FhirRepliesTest {
         bundle.remove("signature");
         assertThat(string(bundle))
                 .isEqualTo(string(hapiOkTree(
-                        new FhirReplies(new BundleSigner(ecKey), ids(7)), "request-header", "tracking-1", ACCEPTED)));
+                        new FhirReplies(new BundleSigner(ecKey), ids(7), ZoneOffset.UTC),
+                        "request-header",
+                        "tracking-1",
+                        ACCEPTED)));
     }
 
     /** RS256 signatures are deterministic, so the whole signed reply can be compared with the old path's bytes. */
@@ -157,8 +170,8 @@ class FhirRepliesTest {
         SigningKey rsa = SigningKey.loadPkcs12(RsaGatewayKey.p12(dir), DevCerts.PASSWORD.toCharArray());
         BundleSigner signer = new BundleSigner(rsa);
         for (Instant at : INSTANTS) {
-            byte[] direct = new FhirReplies(signer, ids(11)).okJson(null, "tracking-2", at);
-            ObjectNode old = hapiOkTree(new FhirReplies(signer, ids(11)), null, "tracking-2", at);
+            byte[] direct = new FhirReplies(signer, ids(11), ZoneOffset.UTC).okJson(null, "tracking-2", at);
+            ObjectNode old = hapiOkTree(new FhirReplies(signer, ids(11), ZoneOffset.UTC), null, "tracking-2", at);
 
             assertThat(new String(direct, StandardCharsets.UTF_8))
                     .isEqualTo(new String(FhirEncoding.toJsonBytes(signer.sign(old, at)), StandardCharsets.UTF_8));
@@ -168,11 +181,13 @@ class FhirRepliesTest {
     /** The comparison itself can fail: ids drawn in another order, or one member out of place, are caught. */
     @Test
     void theComparisonSeesOrderAndIds() {
-        ObjectNode hapi = hapiOkTree(new FhirReplies(new BundleSigner(ecKey), ids(3)), "h", "t", ACCEPTED);
-        ObjectNode direct = new FhirReplies(new BundleSigner(ecKey), ids(3)).okTree("h", "t", ACCEPTED);
+        ObjectNode hapi =
+                hapiOkTree(new FhirReplies(new BundleSigner(ecKey), ids(3), ZoneOffset.UTC), "h", "t", ACCEPTED);
+        ObjectNode direct = new FhirReplies(new BundleSigner(ecKey), ids(3), ZoneOffset.UTC).okTree("h", "t", ACCEPTED);
         assertThat(string(direct)).isEqualTo(string(hapi));
 
-        ObjectNode otherIds = new FhirReplies(new BundleSigner(ecKey), ids(4)).okTree("h", "t", ACCEPTED);
+        ObjectNode otherIds =
+                new FhirReplies(new BundleSigner(ecKey), ids(4), ZoneOffset.UTC).okTree("h", "t", ACCEPTED);
         assertThat(string(otherIds)).isNotEqualTo(string(hapi));
 
         ObjectNode reordered = direct.deepCopy();
@@ -183,11 +198,15 @@ class FhirRepliesTest {
     }
 
     private static void assertSameTree(String header, String tracking, Instant at) {
+        assertSameTree(header, tracking, at, ZoneOffset.UTC);
+    }
+
+    private static void assertSameTree(String header, String tracking, Instant at, ZoneId zone) {
         long seed = header == null ? 0 : header.hashCode() * 31L + tracking.hashCode() + at.getEpochSecond();
-        ObjectNode direct = new FhirReplies(new BundleSigner(ecKey), ids(seed)).okTree(header, tracking, at);
-        ObjectNode hapi = hapiOkTree(new FhirReplies(new BundleSigner(ecKey), ids(seed)), header, tracking, at);
+        ObjectNode direct = new FhirReplies(new BundleSigner(ecKey), ids(seed), zone).okTree(header, tracking, at);
+        ObjectNode hapi = hapiOkTree(new FhirReplies(new BundleSigner(ecKey), ids(seed), zone), header, tracking, at);
         assertThat(string(direct))
-                .as("header id %s, tracking id %s, at %s", escape(header), escape(tracking), at)
+                .as("header id %s, tracking id %s, at %s in %s", escape(header), escape(tracking), at, zone)
                 .isEqualTo(string(hapi));
         assertThat(direct).isEqualTo(hapi);
     }
