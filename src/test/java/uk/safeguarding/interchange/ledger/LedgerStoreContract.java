@@ -28,6 +28,7 @@ import uk.safeguarding.interchange.ledger.checkpoint.CheckpointVerifier;
 import uk.safeguarding.interchange.ledger.checkpoint.NoteSigningKey;
 import uk.safeguarding.interchange.ledger.checkpoint.NoteVerifierKey;
 import uk.safeguarding.interchange.ledger.merkle.MerkleTree;
+import uk.safeguarding.interchange.ledger.merkle.NodeSource;
 import uk.safeguarding.interchange.store.Transactions;
 
 /**
@@ -114,6 +115,38 @@ abstract class LedgerStoreContract {
                             size, 300, reader.consistencyProof(size, 300), root, reader.root(300)))
                     .as("consistency %d..300", size)
                     .isTrue();
+        }
+        assertServesEveryPerfectNodeFromTheStoredLevels(recomputed);
+    }
+
+    /**
+     * Every perfect node of the tree equals the one computed from the leaves, though only levels 4, 8, ... are stored
+     * (one row per 16 entries at level 4, one per 256 at level 8).
+     */
+    void assertServesEveryPerfectNodeFromTheStoredLevels(List<byte[]> leaves) throws SQLException {
+        NodeSource expected = NodeSource.ofLeafHashes(leaves);
+        try (Connection c = dataSource().getConnection();
+                LedgerNodes nodes = LedgerNodes.on(c)) {
+            for (int level = 0; (1L << level) <= leaves.size(); level++) {
+                for (long index = 0; (index + 1) << level <= leaves.size(); index++) {
+                    assertThat(nodes.perfectNode(level, index))
+                            .as("level %d index %d", level, index)
+                            .isEqualTo(expected.perfectNode(level, index));
+                }
+                long beyond = leaves.size() >> level;
+                int atLevel = level;
+                assertThatThrownBy(() -> nodes.perfectNode(atLevel, beyond))
+                        .as("level %d beyond the tree", level)
+                        .isInstanceOf(IllegalStateException.class);
+            }
+            try (ResultSet rs = c.createStatement()
+                    .executeQuery("SELECT level, COUNT(*) FROM ledger_node GROUP BY level ORDER BY level")) {
+                List<String> counts = new ArrayList<>();
+                while (rs.next()) {
+                    counts.add(rs.getInt(1) + ":" + rs.getLong(2));
+                }
+                assertThat(counts).containsExactly("4:" + leaves.size() / 16, "8:" + leaves.size() / 256);
+            }
         }
     }
 
@@ -353,10 +386,9 @@ abstract class LedgerStoreContract {
             append("r-" + i);
         }
         checkpoints.issue();
-        // Rewrite history: the stored subtree over entries 0..7.
+        // Rewrite history: the recorded leaf hash of entry 5, from which the subtree over entries 0..7 is computed.
         try (Connection c = dataSource().getConnection();
-                PreparedStatement ps =
-                        c.prepareStatement("UPDATE ledger_node SET hash = ? WHERE level = 3 AND idx = 0")) {
+                PreparedStatement ps = c.prepareStatement("UPDATE ledger_entry SET leaf_hash = ? WHERE seq = 5")) {
             ps.setBytes(1, MerkleTree.leafHash(new byte[] {1}));
             assertThat(ps.executeUpdate()).isEqualTo(1);
         }
