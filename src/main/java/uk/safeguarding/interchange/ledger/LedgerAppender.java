@@ -23,8 +23,8 @@ import uk.safeguarding.interchange.store.Transactions;
  * Appends ledger entries inside the caller's transaction. The head row lock makes sequence numbers gap-free and
  * ordered by commit: a rolled-back transaction releases its number with the lock. In the same transaction each
  * append builds the {@link LedgerEntry} (time from the injected clock), records its leaf hash and appends it to the
- * RFC 9162 Merkle tree, storing the perfect subtree nodes it completes ({@code ledger_node}), so roots and proofs are
- * served from the database (decision 0004). Thread-safe: its one piece of state, the frontier of its latest append, is written under {@link LedgerWriteOrder}.
+ * RFC 9162 Merkle tree, storing the perfect subtree nodes it completes on the levels {@link LedgerNodes} keeps, so roots
+ * and proofs are served from the database (decision 0004). Thread-safe: its one piece of state, the frontier of its latest append, is written under {@link LedgerWriteOrder}.
  */
 public final class LedgerAppender {
     private static final Logger log = LoggerFactory.getLogger(LedgerAppender.class);
