@@ -279,9 +279,9 @@ public final class Mailbox {
         // Only the first acknowledgement changes the row: the condition makes a repeat (or a concurrent one, which
         // waits for the row lock and then finds it set) change nothing and send no second receipt.
         int first;
-        try (PreparedStatement update = connection.prepareStatement(
-                "UPDATE delivery SET acknowledged_at = ?"
-                        + " WHERE tracking_id = ? AND recipient_id = ? AND available_at IS NOT NULL AND acknowledged_at IS NULL")) {
+        try (PreparedStatement update = connection.prepareStatement("UPDATE delivery SET acknowledged_at = ?"
+                + " WHERE tracking_id = ? AND recipient_id = ? AND available_at IS NOT NULL"
+                + " AND acknowledged_at IS NULL")) {
             update.setTimestamp(1, Timestamp.from(now()));
             update.setString(2, trackingId);
             update.setString(3, recipient);
@@ -375,9 +375,9 @@ public final class Mailbox {
 
     /**
      * The time a message being stored becomes available: the clock to the microsecond, but always after the last one
-     * given out, so that no two messages in mailboxes share one. Called only inside group-commit units, which run and commit
-     * one group at a time: a row committed later therefore has a later time than every row already visible, as long
-     * as the clock does not go back across a restart (within one run it may: the times stay increasing).
+     * given out, so that no two messages in mailboxes share one. Called only inside group-commit units, which run and
+     * commit one group at a time: a message stored later therefore has a later time than every one already visible,
+     * as long as the clock does not go back across a restart (within one run it may: the times stay increasing).
      */
     private synchronized Instant nextAvailableTime() {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);

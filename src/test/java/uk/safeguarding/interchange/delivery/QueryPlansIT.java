@@ -22,11 +22,11 @@ import uk.safeguarding.interchange.testsupport.MessageRows;
 /**
  * The timers' and operators' queries on the delivery table use their indexes on the embedded H2, with a table shaped
  * like a busy gateway's: thousands of ROUTED and DELIVERED deliveries to one recipient, a few waiting for a retry, a
- * few parked, a few awaiting an SLA deadline. Before
- * V22 H2 answered the push-retry query (run every second) by walking every ROUTED delivery; before V23 the SLA timer
- * (every minute) read every ROUTED and DELIVERED delivery and computed each one's deadline; before V24 a follow-up
- * naming an earlier message by its sender's id read every delivery to its recipient. Since V27 the mailbox listing reads
- * the delivery table too (it read a table of its own before).
+ * few parked, a few awaiting an SLA deadline, all of them in LA 850's mailbox. Before V22 H2 answered the push-retry
+ * query (run every second) by walking every ROUTED delivery; before V23 the SLA timer (every minute) read every ROUTED
+ * and DELIVERED delivery and computed each one's deadline; before V24 a follow-up naming an earlier message by its
+ * sender's id read every delivery to its recipient. Since V27 the mailbox listing reads the delivery table (it read a
+ * table of its own before).
  */
 class QueryPlansIT {
     private static final Instant NOW = Instant.parse("2026-11-22T10:00:00Z");
