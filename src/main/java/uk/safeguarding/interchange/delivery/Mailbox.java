@@ -46,6 +46,11 @@ public final class Mailbox {
     /** The most messages one listing returns. */
     public static final int LIST_LIMIT = 500;
 
+    /** Puts a routed, not withdrawn delivery in its recipient's mailbox, unless it is there already. */
+    private static final String STORE = "UPDATE delivery SET available_at = ?"
+            + " WHERE tracking_id = ? AND recipient_id = ? AND available_at IS NULL AND state <> '"
+            + DeliveryState.WITHDRAWN.name() + "'";
+
     private final DataSource dataSource;
     private final Supplier<Directory> directory;
     private final Deliveries deliveries;
@@ -97,22 +102,21 @@ public final class Mailbox {
         Objects.requireNonNull(recipientId);
         return group.execute((connection, after) -> {
             int stored = 0;
-            try (PreparedStatement insert = connection.prepareStatement(
-                    "INSERT INTO mailbox (tracking_id, recipient_id, available_at) VALUES (?,?,?)")) {
+            // One statement per message: the condition leaves a message already stored (or a withdrawn delivery)
+            // as it is. Run one by one, so that a repeat later in the list finds the earlier one stored.
+            try (PreparedStatement store = connection.prepareStatement(STORE)) {
                 for (String trackingId : ids) {
-                    Deliveries.Row row = deliveries
+                    store.setTimestamp(1, Timestamp.from(nextAvailableTime()));
+                    store.setString(2, trackingId);
+                    store.setString(3, recipientId);
+                    if (store.executeUpdate() == 1) {
+                        stored++;
+                    } else if (deliveries
                             .find(connection, trackingId, recipientId)
-                            .orElseThrow(() -> new IllegalStateException(
-                                    "No delivery of " + trackingId + " to " + recipientId + " was routed"));
-                    // Inserted one by one, so that a repeat later in the list finds the earlier insert.
-                    if (row.state() == DeliveryState.WITHDRAWN || exists(connection, trackingId, recipientId)) {
-                        continue;
+                            .isEmpty()) {
+                        throw new IllegalStateException(
+                                "No delivery of " + trackingId + " to " + recipientId + " was routed");
                     }
-                    insert.setString(1, trackingId);
-                    insert.setString(2, recipientId);
-                    insert.setTimestamp(3, Timestamp.from(nextAvailableTime()));
-                    insert.executeUpdate();
-                    stored++;
                 }
             }
             return stored;
@@ -136,18 +140,9 @@ public final class Mailbox {
      */
     public List<MailboxEntry> list(String callerId, Instant since, int limit) {
         Set<String> owners = owners(callerId, null);
-        String placeholders = String.join(",", Collections.nCopies(owners.size(), "?"));
         List<MailboxEntry> entries = new ArrayList<>();
         try (Connection connection = dataSource.getConnection();
-                PreparedStatement query = connection.prepareStatement(
-                        "SELECT m.tracking_id, b.recipient_id, m.event, m.sender_id, m.priority, m.received_at,"
-                                + " b.available_at, b.acknowledged_at"
-                                + " FROM mailbox b JOIN message m ON m.tracking_id = b.tracking_id"
-                                + " WHERE b.recipient_id IN (" + placeholders + ") AND b.acknowledged_at IS NULL"
-                                + (since == null ? "" : " AND b.available_at > ?")
-                                + " ORDER BY b.available_at, m.received_at, m.tracking_id FETCH FIRST "
-                                + Math.max(1, limit)
-                                + " ROWS ONLY")) {
+                PreparedStatement query = connection.prepareStatement(listQuery(owners.size(), since != null, limit))) {
             int i = 1;
             for (String owner : owners) {
                 query.setString(i++, owner);
@@ -172,6 +167,23 @@ public final class Mailbox {
             throw unavailable(e);
         }
         return entries;
+    }
+
+    /**
+     * The listing's query: the unacknowledged messages in the mailboxes of {@code owners} recipients (parameters 1 to
+     * {@code owners}), available after parameter {@code owners + 1} when {@code since}; ix_delivery_mailbox reads
+     * them.
+     */
+    static String listQuery(int owners, boolean since, int limit) {
+        return "SELECT m.tracking_id, d.recipient_id, m.event, m.sender_id, m.priority, m.received_at,"
+                + " d.available_at, d.acknowledged_at"
+                + " FROM delivery d JOIN message m ON m.tracking_id = d.tracking_id"
+                + " WHERE d.recipient_id IN (" + String.join(",", Collections.nCopies(owners, "?")) + ")"
+                + " AND d.acknowledged_at IS NULL AND d.available_at IS NOT NULL"
+                + (since ? " AND d.available_at > ?" : "")
+                + " ORDER BY d.available_at, m.received_at, m.tracking_id FETCH FIRST "
+                + Math.max(1, limit)
+                + " ROWS ONLY";
     }
 
     /**
@@ -267,8 +279,9 @@ public final class Mailbox {
         // Only the first acknowledgement changes the row: the condition makes a repeat (or a concurrent one, which
         // waits for the row lock and then finds it set) change nothing and send no second receipt.
         int first;
-        try (PreparedStatement update = connection.prepareStatement("UPDATE mailbox SET acknowledged_at = ?"
-                + " WHERE tracking_id = ? AND recipient_id = ? AND acknowledged_at IS NULL")) {
+        try (PreparedStatement update = connection.prepareStatement("UPDATE delivery SET acknowledged_at = ?"
+                + " WHERE tracking_id = ? AND recipient_id = ? AND available_at IS NOT NULL"
+                + " AND acknowledged_at IS NULL")) {
             update.setTimestamp(1, Timestamp.from(now()));
             update.setString(2, trackingId);
             update.setString(3, recipient);
@@ -313,9 +326,10 @@ public final class Mailbox {
         }
     }
 
+    /** Whether the message is in the recipient's mailbox: its delivery was stored there. */
     private static boolean exists(Connection connection, String trackingId, String recipientId) throws SQLException {
-        try (PreparedStatement query =
-                connection.prepareStatement("SELECT 1 FROM mailbox WHERE tracking_id = ? AND recipient_id = ?")) {
+        try (PreparedStatement query = connection.prepareStatement("SELECT 1 FROM delivery"
+                + " WHERE tracking_id = ? AND recipient_id = ? AND available_at IS NOT NULL")) {
             query.setString(1, trackingId);
             query.setString(2, recipientId);
             try (ResultSet rs = query.executeQuery()) {
@@ -361,9 +375,9 @@ public final class Mailbox {
 
     /**
      * The time a message being stored becomes available: the clock to the microsecond, but always after the last one
-     * given out, so that no two mailbox rows share one. Called only inside group-commit units, which run and commit
-     * one group at a time: a row committed later therefore has a later time than every row already visible, as long
-     * as the clock does not go back across a restart (within one run it may: the times stay increasing).
+     * given out, so that no two messages in mailboxes share one. Called only inside group-commit units, which run and
+     * commit one group at a time: a message stored later therefore has a later time than every one already visible,
+     * as long as the clock does not go back across a restart (within one run it may: the times stay increasing).
      */
     private synchronized Instant nextAvailableTime() {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);

@@ -74,7 +74,7 @@ class MailboxBatchIT extends RealGateway {
         assertThat(listed()).containsExactlyElementsOf(sent);
         assertThat(restListing()).containsExactlyElementsOf(sent);
         for (String id : sent) {
-            assertThat(count("SELECT COUNT(*) FROM mailbox WHERE tracking_id = ?", id))
+            assertThat(count("SELECT COUNT(*) FROM delivery WHERE tracking_id = ? AND available_at IS NOT NULL", id))
                     .as(id)
                     .isEqualTo(1);
         }
@@ -109,10 +109,10 @@ class MailboxBatchIT extends RealGateway {
                 .containsOnlyOnce(poison)
                 .doesNotContain(first, second, third);
         assertThat(listed()).containsSubsequence(first, second, third);
-        assertThat(count("SELECT COUNT(*) FROM mailbox WHERE tracking_id = ?", poison))
+        assertThat(count("SELECT COUNT(*) FROM delivery WHERE tracking_id = ? AND available_at IS NOT NULL", poison))
                 .isZero();
         for (String id : List.of(first, second, third)) {
-            assertThat(count("SELECT COUNT(*) FROM mailbox WHERE tracking_id = ?", id))
+            assertThat(count("SELECT COUNT(*) FROM delivery WHERE tracking_id = ? AND available_at IS NOT NULL", id))
                     .as(id)
                     .isEqualTo(1);
         }
@@ -137,10 +137,10 @@ class MailboxBatchIT extends RealGateway {
 
         await().atMost(WAIT).until(() -> queues().received(LA_850) - received >= sent);
         await().atMost(WAIT).until(() -> queued(QUEUE).isEmpty());
-        assertThat(count("SELECT COUNT(*) FROM mailbox WHERE tracking_id = ?", fresh))
+        assertThat(count("SELECT COUNT(*) FROM delivery WHERE tracking_id = ? AND available_at IS NOT NULL", fresh))
                 .isEqualTo(1);
         assertThat(availableTimes(stored)).isEqualTo(before);
-        assertThat(count("SELECT COUNT(*) FROM mailbox WHERE recipient_id = ?", LA_850))
+        assertThat(count("SELECT COUNT(*) FROM delivery WHERE recipient_id = ? AND available_at IS NOT NULL", LA_850))
                 .isEqualTo(stored.size() + 1);
         assertThat(queued(EmbeddedBroker.DEAD_LETTER_ADDRESS))
                 .doesNotContain(fresh)
@@ -213,7 +213,7 @@ class MailboxBatchIT extends RealGateway {
         Map<String, Instant> times = new LinkedHashMap<>();
         try (Connection c = gateway.dataSource().getConnection();
                 PreparedStatement ps = c.prepareStatement(
-                        "SELECT available_at FROM mailbox WHERE tracking_id = ? AND recipient_id = ?")) {
+                        "SELECT available_at FROM delivery WHERE tracking_id = ? AND recipient_id = ?")) {
             for (String id : trackingIds) {
                 ps.setString(1, id);
                 ps.setString(2, LA_850);

@@ -191,8 +191,9 @@ class PushDeliveryIT {
         // One delivery receipt per recipient, in the school's mailbox.
         await().atMost(WAIT)
                 .until(() -> countSql(
-                                "SELECT COUNT(*) FROM message m JOIN mailbox b ON b.tracking_id = m.tracking_id"
-                                        + " WHERE m.event = 'delivery-receipt' AND b.recipient_id = ?",
+                                "SELECT COUNT(*) FROM message m JOIN delivery b ON b.tracking_id = m.tracking_id"
+                                        + " WHERE m.event = 'delivery-receipt' AND b.recipient_id = ?"
+                                        + " AND b.available_at IS NOT NULL",
                                 SCHOOL_1)
                         == 2);
         // Later retries do nothing more.
@@ -215,8 +216,9 @@ class PushDeliveryIT {
         assertThat(ledger(failing)).contains("DELIVERY_FAILED " + MASH_850 + " DLV-001");
         await().atMost(WAIT)
                 .until(() -> countSql(
-                                "SELECT COUNT(*) FROM message m JOIN mailbox b ON b.tracking_id = m.tracking_id"
-                                        + " WHERE m.event = 'non-delivery-report' AND b.recipient_id = ?",
+                                "SELECT COUNT(*) FROM message m JOIN delivery b ON b.tracking_id = m.tracking_id"
+                                        + " WHERE m.event = 'non-delivery-report' AND b.recipient_id = ?"
+                                        + " AND b.available_at IS NOT NULL",
                                 SCHOOL_1)
                         == 1);
         DeadLetters letters = new DeadLetters(gateway.dataSource(), new LedgerAppender(clock), clock);

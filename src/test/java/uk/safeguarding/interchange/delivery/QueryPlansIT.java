@@ -22,10 +22,11 @@ import uk.safeguarding.interchange.testsupport.MessageRows;
 /**
  * The timers' and operators' queries on the delivery table use their indexes on the embedded H2, with a table shaped
  * like a busy gateway's: thousands of ROUTED and DELIVERED deliveries to one recipient, a few waiting for a retry, a
- * few parked, a few awaiting an SLA deadline. Before
- * V22 H2 answered the push-retry query (run every second) by walking every ROUTED delivery; before V23 the SLA timer
- * (every minute) read every ROUTED and DELIVERED delivery and computed each one's deadline; before V24 a follow-up
- * naming an earlier message by its sender's id read every delivery to its recipient.
+ * few parked, a few awaiting an SLA deadline, all of them in LA 850's mailbox. Before V22 H2 answered the push-retry
+ * query (run every second) by walking every ROUTED delivery; before V23 the SLA timer (every minute) read every ROUTED
+ * and DELIVERED delivery and computed each one's deadline; before V24 a follow-up naming an earlier message by its
+ * sender's id read every delivery to its recipient. Since V27 the mailbox listing reads the delivery table (it read a
+ * table of its own before).
  */
 class QueryPlansIT {
     private static final Instant NOW = Instant.parse("2026-11-22T10:00:00Z");
@@ -45,8 +46,8 @@ class QueryPlansIT {
             }
             try (PreparedStatement insert = c.prepareStatement(
                     "INSERT INTO delivery (tracking_id, recipient_id, role, state, created_at, updated_at,"
-                            + " next_attempt_at, dead_lettered_at, sla_due_at) VALUES (?, 'urn:interchange:la:850',"
-                            + " 'primary', ?, ?, ?, ?, ?, ?)")) {
+                            + " next_attempt_at, dead_lettered_at, sla_due_at, available_at, acknowledged_at)"
+                            + " VALUES (?, 'urn:interchange:la:850', 'primary', ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 for (int i = 0; i < 6000; i++) {
                     String state = i < 3000 ? "ROUTED" : "DELIVERED";
                     Timestamp retry = null;
@@ -68,6 +69,10 @@ class QueryPlansIT {
                     insert.setTimestamp(5, retry);
                     insert.setTimestamp(6, parked);
                     insert.setTimestamp(7, slaDue);
+                    // LA 850 takes its messages from its mailbox: each stored a second after the one before, the
+                    // delivered ones acknowledged.
+                    insert.setTimestamp(8, Timestamp.from(available(i)));
+                    insert.setTimestamp(9, state.equals("DELIVERED") ? Timestamp.from(NOW) : null);
                     insert.addBatch();
                 }
                 insert.executeBatch();
@@ -150,6 +155,50 @@ class QueryPlansIT {
         assertThat(due).containsExactlyInAnyOrder("t-1", "t-2001", "t-4001");
     }
 
+    @Test
+    void theMailboxListingReadsOnlyTheRecipientsUnacknowledgedDeliveries() throws SQLException {
+        String first = plan(Mailbox.listQuery(1, false, Mailbox.LIST_LIMIT), "urn:interchange:la:850");
+        String next = plan(
+                Mailbox.listQuery(1, true, Mailbox.LIST_LIMIT),
+                "urn:interchange:la:850",
+                Timestamp.from(available(2990)));
+
+        assertThat(first).contains("ix_delivery_mailbox").doesNotContain("delivery.tableScan");
+        // The first scan count is the delivery table's (the second counts the message rows joined, two per row).
+        assertThat(firstScanCount(first)).as("the unacknowledged ones only").isBetween(3000, 3100);
+        assertThat(next).contains("ix_delivery_mailbox").doesNotContain("tableScan");
+        assertThat(firstScanCount(next))
+                .as("those available after the last one listed")
+                .isLessThanOrEqualTo(20);
+    }
+
+    @Test
+    void theMailboxListingFindsTheUnacknowledgedDeliveriesInTheOrderTheyBecameAvailable() throws SQLException {
+        List<String> listed = new ArrayList<>();
+        try (Connection c = database.dataSource().getConnection();
+                PreparedStatement query = c.prepareStatement(Mailbox.listQuery(2, true, Mailbox.LIST_LIMIT))) {
+            query.setString(1, "urn:interchange:la:850");
+            query.setString(2, "urn:interchange:la:851");
+            query.setTimestamp(3, Timestamp.from(available(2990)));
+            try (ResultSet rs = query.executeQuery()) {
+                while (rs.next()) {
+                    listed.add(rs.getString(1));
+                }
+            }
+        }
+        // After 2990: 2991 to 2999 (ROUTED), 3001, 4001 and 5001 (waiting for a retry), 3002, 4002 and 5002 (parked),
+        // none acknowledged; LA 851 has no deliveries.
+        assertThat(listed)
+                .containsExactly(
+                        "t-2991", "t-2992", "t-2993", "t-2994", "t-2995", "t-2996", "t-2997", "t-2998", "t-2999",
+                        "t-3001", "t-3002", "t-4001", "t-4002", "t-5001", "t-5002");
+    }
+
+    /** When delivery {@code i} of the table became available in LA 850's mailbox. */
+    private static Instant available(int i) {
+        return NOW.minusSeconds(6000 - i);
+    }
+
     private static String plan(String sql, Object... parameters) throws SQLException {
         try (Connection c = database.dataSource().getConnection();
                 PreparedStatement explain = c.prepareStatement("EXPLAIN ANALYZE " + sql)) {
@@ -161,6 +210,13 @@ class QueryPlansIT {
                 return rs.getString(1);
             }
         }
+    }
+
+    private static int firstScanCount(String plan) {
+        java.util.regex.Matcher m =
+                java.util.regex.Pattern.compile("scanCount: (\\d+)").matcher(plan);
+        assertThat(m.find()).as(plan).isTrue();
+        return Integer.parseInt(m.group(1));
     }
 
     private static int scanCount(String plan) {

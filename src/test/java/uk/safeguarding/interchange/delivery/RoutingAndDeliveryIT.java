@@ -218,7 +218,7 @@ class RoutingAndDeliveryIT extends RealGateway {
         assertThat(ledger(referral)).containsOnlyOnce("ROUTED " + LA_850).containsOnlyOnce("ROUTED " + MASH_850);
         assertThat(ledger(ppn)).containsOnlyOnce("ROUTED " + LA_850);
         assertThat(derivedOf(ppn)).hasSize(1);
-        assertThat(count("SELECT COUNT(*) FROM mailbox WHERE tracking_id = ?", ppn))
+        assertThat(count("SELECT COUNT(*) FROM delivery WHERE tracking_id = ? AND available_at IS NOT NULL", ppn))
                 .isEqualTo(2);
         assertThat(count("SELECT COUNT(*) FROM delivery WHERE tracking_id = ?", marker))
                 .isEqualTo(1);
@@ -243,7 +243,7 @@ class RoutingAndDeliveryIT extends RealGateway {
                         count("SELECT COUNT(*) FROM delivery WHERE queued_at IS NULL AND state = 'ROUTED'", null) == 0);
 
         for (String id : List.of(referral, ppn, inFlight)) {
-            assertThat(count("SELECT COUNT(*) FROM mailbox WHERE tracking_id = ?", id))
+            assertThat(count("SELECT COUNT(*) FROM delivery WHERE tracking_id = ? AND available_at IS NOT NULL", id))
                     .as(id)
                     .isEqualTo(count("SELECT COUNT(*) FROM delivery WHERE tracking_id = ?", id));
             List<String> ledger = ledger(id);
@@ -265,13 +265,15 @@ class RoutingAndDeliveryIT extends RealGateway {
                         + " sender_message_id, content_sha256, event, received_at, binding, submitted_by)"
                         + " SELECT 'backlog-' || \"X\", sender_id, 'backlog-' || \"X\", content_sha256, event, received_at,"
                         + " binding, submitted_by FROM message, SYSTEM_RANGE(1, 501) WHERE tracking_id = ?");
-                PreparedStatement mailbox = c.prepareStatement("INSERT INTO mailbox (tracking_id, recipient_id,"
-                        + " available_at) SELECT 'backlog-' || \"X\", 'urn:interchange:la:839',"
-                        + " TIMESTAMP WITH TIME ZONE '2026-01-01 00:00:00+00' + \"X\" * INTERVAL '1' SECOND"
-                        + " FROM SYSTEM_RANGE(1, 501)")) {
+                PreparedStatement stored = c.prepareStatement("INSERT INTO delivery (tracking_id, recipient_id,"
+                        + " role, state, created_at, updated_at, queued_at, available_at)"
+                        + " SELECT 'backlog-' || \"X\", 'urn:interchange:la:839', 'primary', 'ROUTED', T, T, T,"
+                        + " T + \"X\" * INTERVAL '1' SECOND"
+                        + " FROM (SELECT TIMESTAMP WITH TIME ZONE '2026-01-01 00:00:00+00' AS T),"
+                        + " SYSTEM_RANGE(1, 501)")) {
             messages.setString(1, referral);
             assertThat(messages.executeUpdate()).isEqualTo(501);
-            assertThat(mailbox.executeUpdate()).isEqualTo(501);
+            assertThat(stored.executeUpdate()).isEqualTo(501);
         }
 
         List<String> listed = mailbox("la-839");

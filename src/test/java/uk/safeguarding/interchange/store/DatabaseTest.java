@@ -55,6 +55,12 @@ class DatabaseTest {
     }
 
     @Test
+    void mailboxesKeptInTheMailboxTableBeforeV27AreListedAndAcknowledgedAsBefore(@TempDir Path tmp) throws Exception {
+        uk.safeguarding.interchange.delivery.MailboxTableMigration.run(
+                "jdbc:h2:file:" + tmp.resolve("v26") + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE", "sa", "");
+    }
+
+    @Test
     void movesPayloadsOfOldMessagesIntoThePayloadTableReadableAndErasable(@TempDir Path tmp) throws Exception {
         OldPayloadColumnsMigration.run(
                 "jdbc:h2:file:" + tmp.resolve("v20") + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE", "sa", "");

@@ -62,6 +62,16 @@ class MigrationsOnPostgresIT {
                 pg.getJdbcUrl("postgres", "at_v22"), "postgres", "postgres");
     }
 
+    @Test
+    void mailboxesKeptInTheMailboxTableBeforeV27AreListedAndAcknowledgedAsBefore() throws Exception {
+        try (Connection c = pg.getPostgresDatabase().getConnection();
+                Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE at_v26");
+        }
+        uk.safeguarding.interchange.delivery.MailboxTableMigration.run(
+                pg.getJdbcUrl("postgres", "at_v26"), "postgres", "postgres");
+    }
+
     private static void insert(DataSource ds, String trackingId, String senderMessageId) throws SQLException {
         try (Connection c = ds.getConnection();
                 PreparedStatement ps = c.prepareStatement(

@@ -88,9 +88,9 @@ class SoapMailboxIT extends RealGateway {
         // redelivery): the listing's order and the acceptance order now differ.
         try (Connection c = gateway.dataSource().getConnection();
                 PreparedStatement read = c.prepareStatement(
-                        "SELECT available_at FROM mailbox WHERE tracking_id = ? AND recipient_id = ?");
+                        "SELECT available_at FROM delivery WHERE tracking_id = ? AND recipient_id = ?");
                 PreparedStatement move = c.prepareStatement(
-                        "UPDATE mailbox SET available_at = ? WHERE tracking_id = ? AND recipient_id = ?")) {
+                        "UPDATE delivery SET available_at = ? WHERE tracking_id = ? AND recipient_id = ?")) {
             read.setString(1, acceptedSecond);
             read.setString(2, HAMPSHIRE_ID);
             Instant second;
