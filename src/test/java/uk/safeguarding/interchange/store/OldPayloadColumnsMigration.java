@@ -12,20 +12,21 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.EnumMap;
 import java.util.Map;
 import java.util.Properties;
 import org.flywaydb.core.Flyway;
 import uk.safeguarding.interchange.ledger.LedgerAppender;
 
 /**
- * Migration V21 on a database holding messages of the old shape (payloads in {@code message.canonical_xml} and
- * {@code message.ack_payload}): one routed (its canonical_xml is the routed document, routing wrote over the
+ * Migrations V21 and V28 on a database holding messages of the old shape (payloads in {@code message.canonical_xml}
+ * and {@code message.ack_payload}, keys in {@code payload_key}): one routed (its canonical_xml is the routed document, routing wrote over the
  * accepted one) and one still waiting for routing. Run on H2 ({@link DatabaseTest}) and PostgreSQL
  * ({@link MigrationsOnPostgresIT}) against an empty database.
  */
 final class OldPayloadColumnsMigration {
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-21T09:00:00Z"), ZoneOffset.UTC);
+    private static final Instant RETAIN_UNTIL = Instant.parse("2033-11-21T09:00:00Z");
+    private static final MasterKey MASTER_KEY = new MasterKey(new byte[32]);
     private static final byte[] ROUTED = utf8("<InterchangeMessage>routed to la 850</InterchangeMessage>");
     private static final byte[] ACCEPTED = utf8("<InterchangeMessage>as accepted</InterchangeMessage>");
     private static final byte[] ROUTED_NOW = utf8("<InterchangeMessage>routed after the upgrade</InterchangeMessage>");
@@ -33,7 +34,7 @@ final class OldPayloadColumnsMigration {
     private OldPayloadColumnsMigration() {}
 
     static void run(String jdbcUrl, String user, String password) throws Exception {
-        PayloadStore payloads = new PayloadStore(new MasterKey(new byte[32]), RetentionPolicy.from(new Properties()));
+        PayloadStore payloads = new PayloadStore(MASTER_KEY, RetentionPolicy.from(new Properties()));
         Flyway.configure()
                 .dataSource(jdbcUrl, user, password)
                 .locations("classpath:db/migration")
@@ -50,6 +51,19 @@ final class OldPayloadColumnsMigration {
             assertThatThrownBy(() -> c.prepareStatement("SELECT canonical_xml FROM message")
                             .executeQuery())
                     .isInstanceOf(SQLException.class);
+            assertThatThrownBy(() ->
+                            c.prepareStatement("SELECT 1 FROM payload_key").executeQuery())
+                    .as("V28 moved the keys into the message rows")
+                    .isInstanceOf(SQLException.class);
+            try (PreparedStatement ps =
+                    c.prepareStatement("SELECT retain_until, erased_at FROM message WHERE tracking_id = ?")) {
+                ps.setString(1, "old-routed");
+                try (var rs = ps.executeQuery()) {
+                    assertThat(rs.next()).isTrue();
+                    assertThat(rs.getTimestamp(1).toInstant()).isEqualTo(RETAIN_UNTIL);
+                    assertThat(rs.getTimestamp(2)).isNull();
+                }
+            }
             assertThat(payloads.read(c, "old-routed", PayloadKind.ACK_PAYLOAD)).hasValue(utf8("ack 1"));
             assertThat(payloads.read(c, "old-unrouted", PayloadKind.ACK_PAYLOAD))
                     .hasValue(utf8("ack 2"));
@@ -98,12 +112,18 @@ final class OldPayloadColumnsMigration {
             ps.setTimestamp(9, routed ? Timestamp.from(CLOCK.instant()) : null);
             ps.executeUpdate();
         }
-        // Only the wrapped key is stored as now: before V21 there is no payload table.
-        payloads.store(
-                c,
-                new PayloadStore.Sealed(trackingId, sealed.wrappedKey(), new EnumMap<>(PayloadKind.class)),
-                "safeguarding-referral",
-                CLOCK.instant());
+        // The wrapped key in its own table, as from V12 until V28 moved it into the message row.
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO payload_key (tracking_id, wrapped_key, master_key_id, event, created_at, retain_until)"
+                        + " VALUES (?,?,?,?,?,?)")) {
+            ps.setString(1, trackingId);
+            ps.setBytes(2, sealed.wrappedKey());
+            ps.setString(3, MASTER_KEY.id());
+            ps.setString(4, "safeguarding-referral");
+            ps.setTimestamp(5, Timestamp.from(CLOCK.instant()));
+            ps.setTimestamp(6, Timestamp.from(RETAIN_UNTIL));
+            ps.executeUpdate();
+        }
     }
 
     private static byte[] utf8(String s) {
