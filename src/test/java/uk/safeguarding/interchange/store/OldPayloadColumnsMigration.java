@@ -18,8 +18,8 @@ import org.flywaydb.core.Flyway;
 import uk.safeguarding.interchange.ledger.LedgerAppender;
 
 /**
- * Migrations V21 and V28 on a database holding messages of the old shape (payloads in {@code message.canonical_xml}
- * and {@code message.ack_payload}, keys in {@code payload_key}): one routed (its canonical_xml is the routed document, routing wrote over the
+ * Migrations V21, V28 and V29 on a database holding messages of the old shape (payloads in {@code message.canonical_xml}
+ * and {@code message.ack_payload}, keys in {@code payload_key}, outbox rows): one routed (its canonical_xml is the routed document, routing wrote over the
  * accepted one) and one still waiting for routing. Run on H2 ({@link DatabaseTest}) and PostgreSQL
  * ({@link MigrationsOnPostgresIT}) against an empty database.
  */
@@ -44,6 +44,8 @@ final class OldPayloadColumnsMigration {
         try (Connection c = DriverManager.getConnection(jdbcUrl, user, password)) {
             insertOldShape(c, payloads, "old-routed", true, ROUTED, utf8("ack 1"));
             insertOldShape(c, payloads, "old-unrouted", false, ACCEPTED, utf8("ack 2"));
+            insertOutboxRow(c, "old-routed", CLOCK.instant());
+            insertOutboxRow(c, "old-unrouted", null);
         }
 
         try (Database db = Database.open(jdbcUrl, user, password, 2);
@@ -63,6 +65,18 @@ final class OldPayloadColumnsMigration {
                     assertThat(rs.getTimestamp(1).toInstant()).isEqualTo(RETAIN_UNTIL);
                     assertThat(rs.getTimestamp(2)).isNull();
                 }
+            }
+            try (var rs = c.createStatement()
+                    .executeQuery("SELECT tracking_id, published_at FROM message ORDER BY tracking_id")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getTimestamp(2))
+                        .as("V29: published, as its outbox row was")
+                        .isNotNull();
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).isEqualTo("old-unrouted");
+                assertThat(rs.getTimestamp(2))
+                        .as("V29: still to be handed to routing")
+                        .isNull();
             }
             assertThat(payloads.read(c, "old-routed", PayloadKind.ACK_PAYLOAD)).hasValue(utf8("ack 1"));
             assertThat(payloads.read(c, "old-unrouted", PayloadKind.ACK_PAYLOAD))
@@ -122,6 +136,17 @@ final class OldPayloadColumnsMigration {
             ps.setString(4, "safeguarding-referral");
             ps.setTimestamp(5, Timestamp.from(CLOCK.instant()));
             ps.setTimestamp(6, Timestamp.from(RETAIN_UNTIL));
+            ps.executeUpdate();
+        }
+    }
+
+    /** The outbox row acceptance wrote beside each message until V29 folded it into the message row. */
+    private static void insertOutboxRow(Connection c, String trackingId, Instant publishedAt) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO outbox (tracking_id, recipient_id, destination,"
+                + " created_at, published_at) VALUES (?, 'gateway', 'interchange.routing', ?, ?)")) {
+            ps.setString(1, trackingId);
+            ps.setTimestamp(2, Timestamp.from(CLOCK.instant()));
+            ps.setTimestamp(3, publishedAt == null ? null : Timestamp.from(publishedAt));
             ps.executeUpdate();
         }
     }
