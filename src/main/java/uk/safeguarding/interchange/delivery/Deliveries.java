@@ -272,7 +272,8 @@ public final class Deliveries {
         String senderMessageId = (derivedFrom != null ? "gateway-derived-" : "gateway-") + trackingId;
         try (PreparedStatement insert = connection.prepareStatement(
                 "INSERT INTO message (tracking_id, sender_id, sender_message_id, content_sha256, event, received_at,"
-                        + " binding, submitted_by, priority, derived_from, routed_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)")) {
+                        + " binding, submitted_by, priority, derived_from, routed_at, published_at)"
+                        + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)")) {
             insert.setString(1, trackingId);
             insert.setString(2, senderId);
             insert.setString(3, senderMessageId);
@@ -284,6 +285,8 @@ public final class Deliveries {
             insert.setString(9, message.priority());
             insert.setString(10, derivedFrom);
             insert.setTimestamp(11, Timestamp.from(now));
+            // Born routed: nothing to hand to routing (message.published_at NULL is the outbox, OutboxRelay).
+            insert.setTimestamp(12, Timestamp.from(now));
             insert.executeUpdate();
         }
         payloads.store(connection, message.payload(), event.code(), now);

@@ -27,16 +27,17 @@ import uk.safeguarding.interchange.store.PayloadStore;
 
 /**
  * Durable acceptance, shared by every binding. One database transaction stores the message and its
- * acknowledgement (both encrypted under the message's own key, {@link PayloadStore}), appends the {@code ACCEPTED} ledger entry and writes an outbox row; after commit the tracking
- * id is published to the routing queue and the outbox row marked published. A crash after commit and before
- * the publish loses nothing: {@link OutboxRelay} republishes unpublished rows, and the queue's duplicate detection
+ * acknowledgement (both encrypted under the message's own key, {@link PayloadStore}), appends the {@code ACCEPTED} ledger entry; the message row is its own outbox entry
+ * ({@code published_at} NULL). After commit the tracking id is published to the routing queue and the row marked
+ * published. A crash after commit and before
+ * the publish loses nothing: {@link OutboxRelay} republishes unpublished messages, and the queue's duplicate detection
  * (keyed by tracking id) drops a publish that had in fact happened. The caller may answer {@code ok} only when
  * {@link #accept} returns.
  *
  * <p>Group commit ({@link GroupCommit}): concurrent acceptances are stored in one database transaction (up to
  * {@value #MAX_GROUP}; ledger entries appended in queue order, so the sequence stays gap-free), each in a savepoint
  * of its own, so one bad submission (a duplicate conflict, a unique-key race with a resend) is undone alone. The
- * group's new acceptances are then published in one broker transaction and their outbox rows marked in the next
+ * group's new acceptances are then published in one broker transaction and their rows marked published in the next
  * group ({@link GroupCommit#later}).
  * Nobody is answered before the group's database and broker commits, so "acknowledged implies durable" holds for
  * every member. A lone request is a group of one, so an idle gateway adds no delay. A resend of a message in the
@@ -135,7 +136,7 @@ public final class Acceptance {
     }
 
     /**
-     * Publishes a group's new acceptances in one broker transaction and marks their outbox rows; until this returns
+     * Publishes a group's new acceptances in one broker transaction and marks them published; until this returns
      * none of them is answered, so "acknowledged implies on the routing queue" holds for every member.
      */
     private void publish(List<Submission> committed) {
@@ -151,7 +152,7 @@ public final class Acceptance {
         try {
             routingQueue.publishAll(fresh);
         } catch (RuntimeException e) {
-            // The messages are stored and their outbox rows unpublished, so the relay will publish them; but the
+            // The messages are stored and still unpublished, so the relay will publish them; but the
             // spec allows "ok" only once a message is on the queue, so the senders are told to resend (and will
             // get the original acknowledgements then).
             log.warn(
@@ -195,7 +196,6 @@ public final class Acceptance {
                         submission.event().code(),
                         submission.contentSha256(),
                         null));
-        insertOutbox(connection, submission.trackingId(), now);
         return new Accepted(submission.trackingId(), now, false, acknowledgement, submission.binding());
     }
 
@@ -248,17 +248,6 @@ public final class Acceptance {
             insert.setTimestamp(6, Timestamp.from(now));
             insert.setString(7, s.binding());
             insert.setString(8, s.submittedBy());
-            insert.executeUpdate();
-        }
-    }
-
-    private static void insertOutbox(Connection connection, String trackingId, Instant now) throws SQLException {
-        try (PreparedStatement insert = connection.prepareStatement(
-                "INSERT INTO outbox (tracking_id, recipient_id, destination, created_at) VALUES (?,?,?,?)")) {
-            insert.setString(1, trackingId);
-            insert.setString(2, "gateway");
-            insert.setString(3, RoutingQueue.ROUTING);
-            insert.setTimestamp(4, Timestamp.from(now));
             insert.executeUpdate();
         }
     }

@@ -13,14 +13,21 @@ import javax.sql.DataSource;
 import uk.safeguarding.interchange.store.GroupCommit;
 
 /**
- * Publishes outbox rows that acceptance stored but did not mark published (the gateway stopped or the broker
- * failed in between). Only rows older than a grace period are taken, so the relay does not race an acceptance
+ * Publishes accepted messages that acceptance stored but did not mark published ({@code message.published_at} NULL:
+ * the gateway stopped or the broker failed in between). Only messages older than a grace period are taken, so the relay does not race an acceptance
  * that is publishing its own row at this moment (Artemis duplicate detection does not reliably catch two
  * transactions with the same id committing concurrently); a row left over from a crash is published on the
  * first run after the grace period. Consumers are idempotent by tracking id as a second line of defence.
  * Thread-safe.
  */
 public final class OutboxRelay {
+    /**
+     * Accepted messages not yet handed to routing, received before a time, oldest first. Ordered by both columns of
+     * {@code ix_message_unpublished} so that H2 reads that index in order and stops after a page.
+     */
+    static final String UNPUBLISHED_QUERY = "SELECT tracking_id FROM message WHERE published_at IS NULL"
+            + " AND received_at < ? ORDER BY published_at, received_at FETCH FIRST ? ROWS ONLY";
+
     private final DataSource dataSource;
     private final GroupCommit group;
     private final RoutingQueue routingQueue;
@@ -38,7 +45,7 @@ public final class OutboxRelay {
     }
 
     /**
-     * Publishes up to {@code limit} unpublished rows created more than the grace period ago, oldest first; returns
+     * Publishes up to {@code limit} unpublished messages received more than the grace period ago, oldest first; returns
      * how many it published.
      */
     public int relay(int limit) throws SQLException {
@@ -46,9 +53,7 @@ public final class OutboxRelay {
         group.flush();
         List<String> pending = new ArrayList<>();
         try (Connection connection = dataSource.getConnection();
-                PreparedStatement query = connection.prepareStatement(
-                        "SELECT tracking_id FROM outbox WHERE published_at IS NULL AND created_at < ?"
-                                + " ORDER BY id FETCH FIRST ? ROWS ONLY")) {
+                PreparedStatement query = connection.prepareStatement(UNPUBLISHED_QUERY)) {
             query.setTimestamp(1, java.sql.Timestamp.from(clock.instant().minus(grace)));
             query.setInt(2, limit);
             try (ResultSet rs = query.executeQuery()) {

@@ -7,7 +7,10 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import javax.sql.DataSource;
 
-/** The outbox table's one update, shared by acceptance and the relay. */
+/**
+ * The outbox's one update, shared by acceptance and the relay: {@code message.published_at}, NULL while an accepted
+ * message waits to be handed to routing (V29; a table of its own before).
+ */
 final class OutboxRows {
     private OutboxRows() {}
 
@@ -15,7 +18,7 @@ final class OutboxRows {
     static void markPublished(Connection connection, java.util.List<String> trackingIds, Instant at)
             throws SQLException {
         try (PreparedStatement mark = connection.prepareStatement(
-                "UPDATE outbox SET published_at = ? WHERE tracking_id = ? AND published_at IS NULL")) {
+                "UPDATE message SET published_at = ? WHERE tracking_id = ? AND published_at IS NULL")) {
             for (String trackingId : trackingIds) {
                 mark.setTimestamp(1, Timestamp.from(at));
                 mark.setString(2, trackingId);
@@ -27,7 +30,7 @@ final class OutboxRows {
     static void markPublished(DataSource dataSource, String trackingId, Instant at) throws SQLException {
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement mark = connection.prepareStatement(
-                        "UPDATE outbox SET published_at = ? WHERE tracking_id = ? AND published_at IS NULL")) {
+                        "UPDATE message SET published_at = ? WHERE tracking_id = ? AND published_at IS NULL")) {
             mark.setTimestamp(1, Timestamp.from(at));
             mark.setString(2, trackingId);
             mark.executeUpdate();

@@ -44,7 +44,7 @@ public final class PayloadErasure {
     public int eraseExpired(int limit) throws SQLException {
         List<String> due = new ArrayList<>();
         try (Connection c = dataSource.getConnection();
-                PreparedStatement query = c.prepareStatement("SELECT tracking_id FROM payload_key"
+                PreparedStatement query = c.prepareStatement("SELECT tracking_id FROM message"
                         + " WHERE erased_at IS NULL AND retain_until <= ? ORDER BY retain_until LIMIT "
                         + Math.max(1, limit))) {
             query.setTimestamp(1, Timestamp.from(clock.instant()));
@@ -75,7 +75,7 @@ public final class PayloadErasure {
         return Transactions.inTransaction(dataSource, c -> {
             String event;
             try (PreparedStatement select = c.prepareStatement(
-                    "SELECT event FROM payload_key WHERE tracking_id = ? AND erased_at IS NULL FOR UPDATE")) {
+                    "SELECT event FROM message WHERE tracking_id = ? AND wrapped_key IS NOT NULL FOR UPDATE")) {
                 select.setString(1, trackingId);
                 try (ResultSet rs = select.executeQuery()) {
                     if (!rs.next()) {
@@ -85,8 +85,8 @@ public final class PayloadErasure {
                 }
             }
             Instant now = clock.instant();
-            try (PreparedStatement shred = c.prepareStatement(
-                    "UPDATE payload_key SET wrapped_key = NULL, erased_at = ? WHERE tracking_id = ?")) {
+            try (PreparedStatement shred =
+                    c.prepareStatement("UPDATE message SET wrapped_key = NULL, erased_at = ? WHERE tracking_id = ?")) {
                 shred.setTimestamp(1, Timestamp.from(now));
                 shred.setString(2, trackingId);
                 shred.executeUpdate();

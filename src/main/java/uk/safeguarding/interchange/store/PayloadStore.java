@@ -17,7 +17,7 @@ import java.util.Optional;
  * Per-message payload encryption (spec §10, docs/operations.md "Payloads", decision 0009): each message gets its own
  * random AES-256 data key; its payloads are rows of the insert-only {@code payload} table, one per
  * {@link PayloadKind}, each an AES-GCM ciphertext under that key bound to the tracking id and kind; the data key is
- * stored in {@code payload_key} wrapped by the gateway {@link MasterKey}, with the message's retention deadline.
+ * stored in the message's own row wrapped by the gateway {@link MasterKey}, with its retention deadline.
  * Erasure ({@link PayloadErasure}) destroys the wrapped key, after which no payload of the message can be decrypted
  * (crypto-shredding) while the ledger, which only holds hashes, stays verifiable.
  *
@@ -60,7 +60,8 @@ public final class PayloadStore {
 
     /**
      * Stores what {@link #seal} made, with the retention deadline for {@code eventCode} counted from {@code
-     * receivedAt}, in the caller's transaction (after the {@code message} row it belongs to).
+     * receivedAt}, in the caller's transaction, after the {@code message} row it belongs to: the key goes into that
+     * row (a second key for the same message fails).
      */
     public void store(Connection connection, Sealed sealed, String eventCode, Instant receivedAt) throws SQLException {
         for (Map.Entry<PayloadKind, byte[]> payload : sealed.ciphertexts().entrySet()) {
@@ -72,23 +73,23 @@ public final class PayloadStore {
     private void insertKey(
             Connection connection, String trackingId, byte[] wrappedKey, String eventCode, Instant receivedAt)
             throws SQLException {
-        try (PreparedStatement insert = connection.prepareStatement(
-                "INSERT INTO payload_key (tracking_id, wrapped_key, master_key_id, event, created_at, retain_until)"
-                        + " VALUES (?,?,?,?,?,?)")) {
-            insert.setString(1, trackingId);
-            insert.setBytes(2, wrappedKey);
-            insert.setString(3, masterKey.id());
-            insert.setString(4, eventCode);
-            insert.setTimestamp(5, Timestamp.from(receivedAt));
-            insert.setTimestamp(6, Timestamp.from(receivedAt.plus(retention.periodFor(eventCode))));
-            insert.executeUpdate();
+        try (PreparedStatement update =
+                connection.prepareStatement("UPDATE message SET wrapped_key = ?, master_key_id = ?, retain_until = ?"
+                        + " WHERE tracking_id = ? AND master_key_id IS NULL")) {
+            update.setBytes(1, wrappedKey);
+            update.setString(2, masterKey.id());
+            update.setTimestamp(3, Timestamp.from(receivedAt.plus(retention.periodFor(eventCode))));
+            update.setString(4, trackingId);
+            if (update.executeUpdate() != 1) {
+                throw new SQLException("No message " + trackingId + " without a payload key to store its key in");
+            }
         }
     }
 
     /** The message's data key; empty when it was erased (or the message is unknown). */
     public Optional<PayloadKey> key(Connection connection, String trackingId) throws SQLException {
-        try (PreparedStatement query = connection.prepareStatement(
-                "SELECT wrapped_key, master_key_id FROM payload_key WHERE tracking_id = ?")) {
+        try (PreparedStatement query =
+                connection.prepareStatement("SELECT wrapped_key, master_key_id FROM message WHERE tracking_id = ?")) {
             query.setString(1, trackingId);
             try (ResultSet rs = query.executeQuery()) {
                 if (!rs.next() || rs.getBytes(1) == null) {

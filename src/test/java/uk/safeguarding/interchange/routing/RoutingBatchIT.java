@@ -61,7 +61,7 @@ class RoutingBatchIT extends RealGateway {
         sendRaw(unknown);
         String erased = accept("01-safeguarding-referral.xml", true, m -> {});
         // Its document is still handed over (so it loads), but its commit fails: the payload key is gone.
-        execute("UPDATE payload_key SET wrapped_key = NULL, erased_at = ? WHERE tracking_id = ?", erased);
+        execute("UPDATE message SET wrapped_key = NULL, erased_at = ? WHERE tracking_id = ?", erased);
         String second = accept("01-safeguarding-referral.xml", true, m -> {});
         String third = accept("01-safeguarding-referral.xml", false, m -> {});
         startRouting();

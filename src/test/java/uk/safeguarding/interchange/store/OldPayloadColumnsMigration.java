@@ -12,20 +12,21 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.EnumMap;
 import java.util.Map;
 import java.util.Properties;
 import org.flywaydb.core.Flyway;
 import uk.safeguarding.interchange.ledger.LedgerAppender;
 
 /**
- * Migration V21 on a database holding messages of the old shape (payloads in {@code message.canonical_xml} and
- * {@code message.ack_payload}): one routed (its canonical_xml is the routed document, routing wrote over the
+ * Migrations V21, V28 and V29 on a database holding messages of the old shape (payloads in {@code message.canonical_xml}
+ * and {@code message.ack_payload}, keys in {@code payload_key}, outbox rows): one routed (its canonical_xml is the routed document, routing wrote over the
  * accepted one) and one still waiting for routing. Run on H2 ({@link DatabaseTest}) and PostgreSQL
  * ({@link MigrationsOnPostgresIT}) against an empty database.
  */
 final class OldPayloadColumnsMigration {
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-21T09:00:00Z"), ZoneOffset.UTC);
+    private static final Instant RETAIN_UNTIL = Instant.parse("2033-11-21T09:00:00Z");
+    private static final MasterKey MASTER_KEY = new MasterKey(new byte[32]);
     private static final byte[] ROUTED = utf8("<InterchangeMessage>routed to la 850</InterchangeMessage>");
     private static final byte[] ACCEPTED = utf8("<InterchangeMessage>as accepted</InterchangeMessage>");
     private static final byte[] ROUTED_NOW = utf8("<InterchangeMessage>routed after the upgrade</InterchangeMessage>");
@@ -33,7 +34,7 @@ final class OldPayloadColumnsMigration {
     private OldPayloadColumnsMigration() {}
 
     static void run(String jdbcUrl, String user, String password) throws Exception {
-        PayloadStore payloads = new PayloadStore(new MasterKey(new byte[32]), RetentionPolicy.from(new Properties()));
+        PayloadStore payloads = new PayloadStore(MASTER_KEY, RetentionPolicy.from(new Properties()));
         Flyway.configure()
                 .dataSource(jdbcUrl, user, password)
                 .locations("classpath:db/migration")
@@ -43,6 +44,8 @@ final class OldPayloadColumnsMigration {
         try (Connection c = DriverManager.getConnection(jdbcUrl, user, password)) {
             insertOldShape(c, payloads, "old-routed", true, ROUTED, utf8("ack 1"));
             insertOldShape(c, payloads, "old-unrouted", false, ACCEPTED, utf8("ack 2"));
+            insertOutboxRow(c, "old-routed", CLOCK.instant());
+            insertOutboxRow(c, "old-unrouted", null);
         }
 
         try (Database db = Database.open(jdbcUrl, user, password, 2);
@@ -50,6 +53,31 @@ final class OldPayloadColumnsMigration {
             assertThatThrownBy(() -> c.prepareStatement("SELECT canonical_xml FROM message")
                             .executeQuery())
                     .isInstanceOf(SQLException.class);
+            assertThatThrownBy(() ->
+                            c.prepareStatement("SELECT 1 FROM payload_key").executeQuery())
+                    .as("V28 moved the keys into the message rows")
+                    .isInstanceOf(SQLException.class);
+            try (PreparedStatement ps =
+                    c.prepareStatement("SELECT retain_until, erased_at FROM message WHERE tracking_id = ?")) {
+                ps.setString(1, "old-routed");
+                try (var rs = ps.executeQuery()) {
+                    assertThat(rs.next()).isTrue();
+                    assertThat(rs.getTimestamp(1).toInstant()).isEqualTo(RETAIN_UNTIL);
+                    assertThat(rs.getTimestamp(2)).isNull();
+                }
+            }
+            try (var rs = c.createStatement()
+                    .executeQuery("SELECT tracking_id, published_at FROM message ORDER BY tracking_id")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getTimestamp(2))
+                        .as("V29: published, as its outbox row was")
+                        .isNotNull();
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).isEqualTo("old-unrouted");
+                assertThat(rs.getTimestamp(2))
+                        .as("V29: still to be handed to routing")
+                        .isNull();
+            }
             assertThat(payloads.read(c, "old-routed", PayloadKind.ACK_PAYLOAD)).hasValue(utf8("ack 1"));
             assertThat(payloads.read(c, "old-unrouted", PayloadKind.ACK_PAYLOAD))
                     .hasValue(utf8("ack 2"));
@@ -98,12 +126,29 @@ final class OldPayloadColumnsMigration {
             ps.setTimestamp(9, routed ? Timestamp.from(CLOCK.instant()) : null);
             ps.executeUpdate();
         }
-        // Only the wrapped key is stored as now: before V21 there is no payload table.
-        payloads.store(
-                c,
-                new PayloadStore.Sealed(trackingId, sealed.wrappedKey(), new EnumMap<>(PayloadKind.class)),
-                "safeguarding-referral",
-                CLOCK.instant());
+        // The wrapped key in its own table, as from V12 until V28 moved it into the message row.
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO payload_key (tracking_id, wrapped_key, master_key_id, event, created_at, retain_until)"
+                        + " VALUES (?,?,?,?,?,?)")) {
+            ps.setString(1, trackingId);
+            ps.setBytes(2, sealed.wrappedKey());
+            ps.setString(3, MASTER_KEY.id());
+            ps.setString(4, "safeguarding-referral");
+            ps.setTimestamp(5, Timestamp.from(CLOCK.instant()));
+            ps.setTimestamp(6, Timestamp.from(RETAIN_UNTIL));
+            ps.executeUpdate();
+        }
+    }
+
+    /** The outbox row acceptance wrote beside each message until V29 folded it into the message row. */
+    private static void insertOutboxRow(Connection c, String trackingId, Instant publishedAt) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO outbox (tracking_id, recipient_id, destination,"
+                + " created_at, published_at) VALUES (?, 'gateway', 'interchange.routing', ?, ?)")) {
+            ps.setString(1, trackingId);
+            ps.setTimestamp(2, Timestamp.from(CLOCK.instant()));
+            ps.setTimestamp(3, publishedAt == null ? null : Timestamp.from(publishedAt));
+            ps.executeUpdate();
+        }
     }
 
     private static byte[] utf8(String s) {

@@ -109,8 +109,8 @@ class PayloadErasureIT {
                 assertThat(payloads.read(c, trackingId, kind)).as(kind.name()).isEmpty();
             }
             assertThat(payloads.readRouted(c, trackingId)).isEmpty();
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT k.wrapped_key, k.erased_at FROM payload_key k" + " WHERE k.tracking_id = ?")) {
+            try (PreparedStatement ps =
+                    c.prepareStatement("SELECT wrapped_key, erased_at FROM message WHERE tracking_id = ?")) {
                 ps.setString(1, trackingId);
                 try (ResultSet rs = ps.executeQuery()) {
                     assertThat(rs.next()).isTrue();

@@ -72,6 +72,22 @@ class PayloadStoreIT {
     }
 
     @Test
+    void neverReplacesAMessagesKeyNorStoresOneWithoutItsMessage() throws Exception {
+        try (Connection c = database.dataSource().getConnection()) {
+            store(c, "t-1", false);
+            PayloadStore.Sealed again = payloads.seal("t-1", Map.of(PayloadKind.ROUTED_XML, ROUTED));
+            PayloadStore.Sealed orphan = payloads.seal("t-none", Map.of(PayloadKind.ROUTED_XML, ROUTED));
+
+            assertThatThrownBy(() -> payloads.store(c, again, "safeguarding-referral", CLOCK.instant()))
+                    .isInstanceOf(SQLException.class)
+                    .hasMessageContaining("without a payload key");
+            assertThatThrownBy(() -> payloads.store(c, orphan, "safeguarding-referral", CLOCK.instant()))
+                    .isInstanceOf(SQLException.class);
+            assertThat(payloads.read(c, "t-1", PayloadKind.CANONICAL_XML)).hasValue(ACCEPTED);
+        }
+    }
+
+    @Test
     void readsTheCanonicalDocumentAsRoutedForAMessageRoutedBeforeThePayloadTable() throws Exception {
         try (Connection c = database.dataSource().getConnection()) {
             store(c, "t-1", false);
