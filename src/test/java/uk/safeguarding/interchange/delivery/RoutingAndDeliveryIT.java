@@ -19,6 +19,7 @@ import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.MethodOrderer;
@@ -30,6 +31,7 @@ import uk.safeguarding.interchange.broker.EmbeddedBroker;
 import uk.safeguarding.interchange.canonical.CanonicalXml;
 import uk.safeguarding.interchange.canonical.xml.InterchangeMessage;
 import uk.safeguarding.interchange.canonical.xml.Priority;
+import uk.safeguarding.interchange.config.GatewaySettings;
 import uk.safeguarding.interchange.intake.RoutingQueue;
 import uk.safeguarding.interchange.testsupport.DevCerts;
 import uk.safeguarding.interchange.testsupport.DirectAcceptance;
@@ -230,7 +232,12 @@ class RoutingAndDeliveryIT extends RealGateway {
         String inFlight = accept("01-safeguarding-referral.xml", SCHOOL_1, ACME, m -> {});
         // As if the gateway had stopped between committing the routing and publishing to the recipients' queues.
         gateway.close();
-        gateway = GatewayRuntime.start(TestGateway.settings(tmp.resolve("data"), 0));
+        // The delivery relay takes deliveries left unqueued for longer than its grace period (30 s by default, as
+        // long as WAIT): shortened, so the test waits for the relay's work and not for the clock.
+        Map<String, String> settings = TestGateway.overrides(tmp.resolve("data"), 0);
+        settings.put("gateway.delivery.relay.period", "500");
+        settings.put("gateway.delivery.relay.grace.seconds", "2");
+        gateway = GatewayRuntime.start(GatewaySettings.load(settings));
         try (Connection c = gateway.dataSource().getConnection();
                 PreparedStatement ps = c.prepareStatement("UPDATE delivery SET queued_at = NULL")) {
             ps.executeUpdate();
