@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 import javax.sql.DataSource;
-import org.flywaydb.core.Flyway;
 import uk.safeguarding.interchange.canonical.CanonicalXml;
 import uk.safeguarding.interchange.directory.DirectoryHolder;
 import uk.safeguarding.interchange.error.ErrorCode;
@@ -30,6 +29,7 @@ import uk.safeguarding.interchange.store.MasterKey;
 import uk.safeguarding.interchange.store.PayloadStore;
 import uk.safeguarding.interchange.store.RetentionPolicy;
 import uk.safeguarding.interchange.testsupport.DevCerts;
+import uk.safeguarding.interchange.testsupport.MigratedTo;
 import uk.safeguarding.interchange.trust.Pem;
 
 /**
@@ -53,12 +53,7 @@ public final class MailboxTableMigration {
     private MailboxTableMigration() {}
 
     public static void run(String jdbcUrl, String user, String password) throws Exception {
-        Flyway.configure()
-                .dataSource(jdbcUrl, user, password)
-                .locations("classpath:db/migration")
-                .target("26")
-                .load()
-                .migrate();
+        MigratedTo.version("26", jdbcUrl, user, password);
         try (Connection c = DriverManager.getConnection(jdbcUrl, user, password)) {
             insertMessage(c, WAITING);
             insertDelivery(c, WAITING, "ROUTED");

@@ -16,7 +16,6 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Properties;
 import javax.sql.DataSource;
-import org.flywaydb.core.Flyway;
 import uk.safeguarding.interchange.canonical.CanonicalXml;
 import uk.safeguarding.interchange.directory.DirectoryHolder;
 import uk.safeguarding.interchange.ledger.LedgerAppender;
@@ -27,6 +26,7 @@ import uk.safeguarding.interchange.store.MasterKey;
 import uk.safeguarding.interchange.store.PayloadStore;
 import uk.safeguarding.interchange.store.RetentionPolicy;
 import uk.safeguarding.interchange.testsupport.MessageRows;
+import uk.safeguarding.interchange.testsupport.MigratedTo;
 
 /**
  * SLA escalation over a real database: a {@link SlaMonitor} wired as the gateway wires it (config/sla.yaml, the dev
@@ -132,12 +132,7 @@ public final class SlaFixtures {
      * computed their deadlines the timer sees none; after it, the breached one is escalated, once.
      */
     public static void upgradeKeepsEscalations(String jdbcUrl, String user, String password) throws Exception {
-        Flyway.configure()
-                .dataSource(jdbcUrl, user, password)
-                .locations("classpath:db/migration")
-                .target("22")
-                .load()
-                .migrate();
+        MigratedTo.version("22", jdbcUrl, user, password);
         try (Connection c = DriverManager.getConnection(jdbcUrl, user, password)) {
             insertMessage(c, "old-urgent", "safeguarding-referral", "urgent");
             insertOldDelivery(c, "old-urgent", MASH_850, "primary", "DELIVERED");

@@ -9,7 +9,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import org.flywaydb.core.Flyway;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,6 +16,7 @@ import uk.safeguarding.interchange.ledger.merkle.MerkleTree;
 import uk.safeguarding.interchange.ledger.merkle.NodeSource;
 import uk.safeguarding.interchange.store.Database;
 import uk.safeguarding.interchange.store.Transactions;
+import uk.safeguarding.interchange.testsupport.MigratedTo;
 
 /**
  * Migration V26 on a ledger written before it, which stored the perfect nodes of every level: only levels 4, 8, ...
@@ -29,12 +29,7 @@ class LedgerNodeLevelsMigrationTest {
     @Test
     void keepsOnlyTheStoredLevelsAndTheTreeStillServesAndGrows() throws Exception {
         String url = "jdbc:h2:file:" + tmp.resolve("v25") + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE";
-        Flyway.configure()
-                .dataSource(url, "sa", "")
-                .locations("classpath:db/migration")
-                .target("25")
-                .load()
-                .migrate();
+        MigratedTo.version("25", url, "sa", "");
         LedgerAppender appender = new LedgerAppender(LedgerStoreContract.CLOCK);
         List<byte[]> leaves = new ArrayList<>();
         JdbcDataSource atV25 = new JdbcDataSource();

@@ -45,31 +45,27 @@ class MigrationsOnPostgresIT {
 
     @Test
     void movesPayloadsOfOldMessagesIntoThePayloadTableReadableAndErasable() throws Exception {
-        try (Connection c = pg.getPostgresDatabase().getConnection();
-                Statement s = c.createStatement()) {
-            s.execute("CREATE DATABASE at_v20");
-        }
-        OldPayloadColumnsMigration.run(pg.getJdbcUrl("postgres", "at_v20"), "postgres", "postgres");
+        OldPayloadColumnsMigration.run(newDatabase("at_v20"), "postgres", "postgres");
     }
 
     @Test
     void deliveriesRoutedBeforeV23KeepTheirEscalations() throws Exception {
-        try (Connection c = pg.getPostgresDatabase().getConnection();
-                Statement s = c.createStatement()) {
-            s.execute("CREATE DATABASE at_v22");
-        }
         uk.safeguarding.interchange.delivery.SlaFixtures.upgradeKeepsEscalations(
-                pg.getJdbcUrl("postgres", "at_v22"), "postgres", "postgres");
+                newDatabase("at_v22"), "postgres", "postgres");
     }
 
     @Test
     void mailboxesKeptInTheMailboxTableBeforeV27AreListedAndAcknowledgedAsBefore() throws Exception {
+        uk.safeguarding.interchange.delivery.MailboxTableMigration.run(newDatabase("at_v26"), "postgres", "postgres");
+    }
+
+    /** The URL of a new, empty database in the embedded server. */
+    private static String newDatabase(String name) throws SQLException {
         try (Connection c = pg.getPostgresDatabase().getConnection();
                 Statement s = c.createStatement()) {
-            s.execute("CREATE DATABASE at_v26");
+            s.execute("CREATE DATABASE " + name);
         }
-        uk.safeguarding.interchange.delivery.MailboxTableMigration.run(
-                pg.getJdbcUrl("postgres", "at_v26"), "postgres", "postgres");
+        return pg.getJdbcUrl("postgres", name);
     }
 
     private static void insert(DataSource ds, String trackingId, String senderMessageId) throws SQLException {

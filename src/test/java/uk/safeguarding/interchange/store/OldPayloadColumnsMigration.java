@@ -14,8 +14,8 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.Properties;
-import org.flywaydb.core.Flyway;
 import uk.safeguarding.interchange.ledger.LedgerAppender;
+import uk.safeguarding.interchange.testsupport.MigratedTo;
 
 /**
  * Migrations V21, V28 and V29 on a database holding messages of the old shape (payloads in {@code message.canonical_xml}
@@ -35,12 +35,7 @@ final class OldPayloadColumnsMigration {
 
     static void run(String jdbcUrl, String user, String password) throws Exception {
         PayloadStore payloads = new PayloadStore(MASTER_KEY, RetentionPolicy.from(new Properties()));
-        Flyway.configure()
-                .dataSource(jdbcUrl, user, password)
-                .locations("classpath:db/migration")
-                .target("20")
-                .load()
-                .migrate();
+        MigratedTo.version("20", jdbcUrl, user, password);
         try (Connection c = DriverManager.getConnection(jdbcUrl, user, password)) {
             insertOldShape(c, payloads, "old-routed", true, ROUTED, utf8("ack 1"));
             insertOldShape(c, payloads, "old-unrouted", false, ACCEPTED, utf8("ack 2"));
