@@ -14,8 +14,9 @@ import uk.safeguarding.interchange.canonical.EventCode;
 /** {@link MessageHistory} over the {@code message} and {@code delivery} tables. Thread-safe. */
 public final class JdbcMessageHistory implements MessageHistory {
     /**
-     * {@link #byRecipient}: by {@code ix_message_sender_message} (V24), then the delivery by its primary key, so a
-     * recipient's other deliveries are never read ({@code QueryPlansIT}). Parameters: recipient, sender's message id.
+     * {@link #byRecipient}: by the index of {@code uq_message_sender_id (sender_message_id, sender_id)} (V30), then the
+     * delivery by its primary key, so a recipient's other deliveries are never read ({@code QueryPlansIT}).
+     * Parameters: recipient, sender's message id.
      */
     public static final String BY_RECIPIENT_QUERY = "SELECT m.tracking_id, m.sender_id, m.event FROM message m"
             + " JOIN delivery d ON d.tracking_id = m.tracking_id WHERE d.recipient_id = ? AND m.sender_message_id = ?";

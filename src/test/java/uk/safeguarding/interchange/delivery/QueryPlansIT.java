@@ -25,7 +25,7 @@ import uk.safeguarding.interchange.testsupport.MessageRows;
  * few parked, a few awaiting an SLA deadline, all of them in LA 850's mailbox. Before V22 H2 answered the push-retry
  * query (run every second) by walking every ROUTED delivery; before V23 the SLA timer (every minute) read every ROUTED
  * and DELIVERED delivery and computed each one's deadline; before V24 a follow-up naming an earlier message by its
- * sender's id read every delivery to its recipient. Since V27 the mailbox listing reads the delivery table (it read a
+ * sender's id read every delivery to its recipient (since V30 the idempotency key's index finds the message). Since V27 the mailbox listing reads the delivery table (it read a
  * table of its own before).
  */
 class QueryPlansIT {
@@ -129,7 +129,8 @@ class QueryPlansIT {
     void aFollowUpNamingAMessageByItsSendersIdReadsThatMessageNotEveryDeliveryToItsRecipient() throws SQLException {
         String plan = plan(JdbcMessageHistory.BY_RECIPIENT_QUERY, "urn:interchange:la:850", "msg-t-4242");
 
-        assertThat(plan).contains("ix_message_sender_message").doesNotContain("tableScan");
+        // Since V30 the idempotency key's own index (sender_message_id, sender_id) finds it.
+        assertThat(plan).contains("uq_message_sender_id").doesNotContain("tableScan");
         assertThat(scanCount(plan)).isLessThanOrEqualTo(10);
         assertThat(new JdbcMessageHistory(database.dataSource()).byRecipient("urn:interchange:la:850", "msg-t-4242"))
                 .hasValueSatisfying(prior -> assertThat(prior.trackingId()).isEqualTo("t-4242"));

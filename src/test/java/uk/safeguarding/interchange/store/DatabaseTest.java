@@ -26,6 +26,8 @@ class DatabaseTest {
             assertThatThrownBy(() -> s.executeUpdate(insert.formatted("t-2", "b".repeat(64))))
                     .isInstanceOf(SQLException.class)
                     .hasMessageContaining("uq_message_sender_id");
+            // The key is the pair: another sender may use the same message id.
+            s.executeUpdate(insert.replace("school:100001", "school:100002").formatted("t-3", "c".repeat(64)));
             s.executeUpdate("INSERT INTO ledger_entry (seq, ts, event, actor, outcome)"
                     + " VALUES (1, CURRENT_TIMESTAMP, 'rejected', 'urn:interchange:gateway:national', 'AUTH-001')");
         }
