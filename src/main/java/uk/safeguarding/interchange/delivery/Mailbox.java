@@ -100,7 +100,9 @@ public final class Mailbox {
     public int storeAll(List<String> trackingIds, String recipientId) throws SQLException {
         List<String> ids = List.copyOf(trackingIds);
         Objects.requireNonNull(recipientId);
-        return group.execute((connection, after) -> {
+        // No client waits for it (the recipient lists its mailbox when it likes): it rides in a group that commits
+        // anyway when one comes soon.
+        return group.executeUnhurried((connection, after) -> {
             int stored = 0;
             // One statement per message: the condition leaves a message already stored (or a withdrawn delivery)
             // as it is. Run one by one, so that a repeat later in the list finds the earlier one stored.

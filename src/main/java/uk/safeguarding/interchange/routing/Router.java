@@ -171,10 +171,11 @@ public final class Router {
     /**
      * Commits the plans in one unit of the shared group commit, adding their deliveries to {@code toQueue}, or throws
      * having done none. Sharing the group means routing never waits for the ledger head while a group holds it (or
-     * the other way round), and its commit serves the group's other members too.
+     * the other way round), and its commit serves the group's other members too; no client waits for routing, so it
+     * first waits a little for a group that commits anyway ({@link GroupCommit#executeUnhurried}).
      */
     private void commitTogether(List<RoutingPlan> plans, List<DeliveryRelay.Pending> toQueue) throws SQLException {
-        List<DeliveryRelay.Pending> made = group.execute((connection, after) -> {
+        List<DeliveryRelay.Pending> made = group.executeUnhurried((connection, after) -> {
             List<DeliveryRelay.Pending> queued = new ArrayList<>();
             for (RoutingPlan plan : plans) {
                 if (!lockUnrouted(connection, plan.trackingId())) {

@@ -3,6 +3,7 @@ package uk.safeguarding.interchange.store;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Savepoint;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,6 +11,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -35,7 +37,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Bookkeeping that may be lost, because a relay redoes it (marking outbox rows published, deliveries queued), is
  * queued with {@link #later} instead: nobody waits for it; it rides in the next group that commits anyway, so it
- * costs no commit of its own. Thread-safe.
+ * costs no commit of its own. Work that must be durable but answers no waiting client (routing, storing in mailboxes)
+ * uses {@link #executeUnhurried}: it waits a little for a group that commits anyway before it commits alone.
+ * Thread-safe.
  */
 public final class GroupCommit {
     private static final Logger log = LoggerFactory.getLogger(GroupCommit.class);
@@ -71,6 +75,7 @@ public final class GroupCommit {
 
     private final DataSource dataSource;
     private final int maxGroup;
+    private final Duration patience;
     private final ConcurrentLinkedQueue<Waiting<?>> queue = new ConcurrentLinkedQueue<>();
     private final ReentrantLock lock = new ReentrantLock();
 
@@ -99,12 +104,24 @@ public final class GroupCommit {
         }
     }
 
+    /** How long {@link #executeUnhurried} waits for another group by default. */
+    public static final Duration DEFAULT_PATIENCE = Duration.ofMillis(20);
+
     public GroupCommit(DataSource dataSource, int maxGroup) {
+        this(dataSource, maxGroup, DEFAULT_PATIENCE);
+    }
+
+    /** @param patience how long {@link #executeUnhurried} waits for another group before it commits alone */
+    public GroupCommit(DataSource dataSource, int maxGroup, Duration patience) {
         if (maxGroup < 1) {
             throw new IllegalArgumentException("maxGroup must be at least 1");
         }
+        if (patience.isNegative()) {
+            throw new IllegalArgumentException("patience must not be negative");
+        }
         this.dataSource = Objects.requireNonNull(dataSource);
         this.maxGroup = maxGroup;
+        this.patience = patience;
     }
 
     /**
@@ -114,12 +131,37 @@ public final class GroupCommit {
      * @throws SQLException the unit's, or the group's commit failure
      */
     public <T> T execute(Unit<T> unit) throws SQLException {
+        return settle(enqueue(unit));
+    }
+
+    /**
+     * Runs {@code unit} as {@link #execute} does, but first gives a group that commits anyway (an acceptance's, an
+     * acknowledgement's) up to the patience to take it, and only then commits it alone. For durable work that no
+     * client waits on: at a moderate rate most such units then cost no commit of their own (each H2 commit rewrites
+     * the pages it changed, and its chunk layout, whatever it holds); under load a group takes them at once anyway.
+     */
+    public <T> T executeUnhurried(Unit<T> unit) throws SQLException {
+        Waiting<T> mine = enqueue(unit);
+        try {
+            mine.settled.await(patience.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return settle(mine);
+    }
+
+    private <T> Waiting<T> enqueue(Unit<T> unit) {
         if (RUNNING_UNITS.get()) {
             // It would wait for a group that cannot start until this unit's group commits.
             throw new IllegalStateException("A group commit unit cannot wait for another group");
         }
         Waiting<T> mine = new Waiting<>(Objects.requireNonNull(unit), false);
         queue.add(mine);
+        return mine;
+    }
+
+    /** Commits groups until {@code mine} is settled (or waits for the group that took it); its result. */
+    private <T> T settle(Waiting<T> mine) throws SQLException {
         while (mine.settled.getCount() > 0) {
             List<Waiting<?>> group;
             lock.lock();

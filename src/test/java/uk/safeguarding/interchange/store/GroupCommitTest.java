@@ -8,6 +8,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -335,6 +336,55 @@ class GroupCommitTest {
 
         assertThat(result).isEqualTo("ok");
         assertThat(stored()).containsExactly("member");
+    }
+
+    @Test
+    void anUnhurriedUnitWaitsForAGroupThatCommitsAnywayAndRidesInIt() throws Exception {
+        GroupCommit group = new GroupCommit(dataSource, 8, Duration.ofSeconds(30));
+        GroupCommit.Step<String> publish = items -> published.add(List.copyOf(items));
+
+        CompletableFuture<String> unhurried = CompletableFuture.supplyAsync(
+                () -> {
+                    try {
+                        return group.executeUnhurried((connection, after) -> {
+                            insert(connection, "routed");
+                            after.add(publish, "routed");
+                            return "stored";
+                        });
+                    } catch (SQLException e) {
+                        throw new IllegalStateException(e);
+                    }
+                },
+                callers);
+        Awaitility.await().atMost(10, TimeUnit.SECONDS).until(() -> group.waiting() == 1);
+        Thread.sleep(200);
+        assertThat(group.waiting()).isEqualTo(1); // still waiting: it did not commit alone
+        assertThat(stored()).isEmpty();
+
+        group.execute((connection, after) -> {
+            insert(connection, "accepted");
+            after.add(publish, "accepted");
+            return null;
+        });
+
+        // Answered long before its patience ran out, committed and published with the group that took it.
+        assertThat(unhurried.get(10, TimeUnit.SECONDS)).isEqualTo("stored");
+        assertThat(stored()).containsExactly("accepted", "routed");
+        assertThat(published).containsExactly(List.of("routed", "accepted"));
+    }
+
+    @Test
+    void anUnhurriedUnitThatNoGroupTakesCommitsAloneWhenItsPatienceRunsOut() throws Exception {
+        GroupCommit group = new GroupCommit(dataSource, 8, Duration.ofMillis(50));
+
+        String result = group.executeUnhurried((connection, after) -> {
+            insert(connection, "stored");
+            return "ok";
+        });
+
+        assertThat(result).isEqualTo("ok");
+        assertThat(stored()).containsExactly("stored");
+        assertThat(group.waiting()).isZero();
     }
 
     private static <T> T run(GroupCommit group, GroupCommit.Unit<T> unit) {
