@@ -195,19 +195,23 @@ public final class Mailbox {
      */
     public byte[] fetch(String callerId, String trackingId) {
         Set<String> owners = owners(callerId, trackingId);
+        boolean held;
+        Optional<byte[]> content = Optional.empty();
         try (Connection connection = dataSource.getConnection()) {
-            if (ownerHolding(connection, owners, trackingId).isEmpty()) {
-                throw refused(callerId, trackingId);
+            held = ownerHolding(connection, owners, trackingId).isPresent();
+            if (held) {
+                content = deliveries.payloads().readRouted(connection, trackingId);
             }
-            return deliveries
-                    .payloads()
-                    .readRouted(connection, trackingId)
-                    .orElseThrow(() -> new GatewayException(
-                            ErrorCode.SCHEMA_UNKNOWN_OPERATION,
-                            "The message's content was erased at the end of its retention period."));
         } catch (SQLException e) {
             throw unavailable(e);
         }
+        if (!held) {
+            // Refused once the connection is back in the pool: the refusal's ledger entry takes one of its own.
+            throw refused(callerId, trackingId);
+        }
+        return content.orElseThrow(() -> new GatewayException(
+                ErrorCode.SCHEMA_UNKNOWN_OPERATION,
+                "The message's content was erased at the end of its retention period."));
     }
 
     /**
@@ -219,16 +223,20 @@ public final class Mailbox {
     public Acknowledged acknowledge(String callerId, String trackingId) {
         Set<String> owners = owners(callerId, trackingId);
         try {
-            String owner;
-            StoredMessage message;
+            Optional<String> holding;
+            StoredMessage loaded = null;
             try (Connection connection = dataSource.getConnection()) {
-                Optional<String> holding = ownerHolding(connection, owners, trackingId);
-                if (holding.isEmpty()) {
-                    throw refused(callerId, trackingId);
+                holding = ownerHolding(connection, owners, trackingId);
+                if (holding.isPresent()) {
+                    loaded = StoredMessage.load(connection, trackingId);
                 }
-                owner = holding.get();
-                message = StoredMessage.load(connection, trackingId);
             }
+            if (holding.isEmpty()) {
+                // As in fetch: refused (and its ledger entry written) with no connection held.
+                throw refused(callerId, trackingId);
+            }
+            String owner = holding.get();
+            StoredMessage message = loaded;
             // The receipt is made (signed and encrypted) before joining the group, so that work runs in parallel and
             // outside the group's transaction, whose units run one at a time; it is used only when this
             // acknowledgement is the first.

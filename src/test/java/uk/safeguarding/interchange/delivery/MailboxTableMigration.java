@@ -107,7 +107,7 @@ public final class MailboxTableMigration {
         }
     }
 
-    private static Mailbox mailbox(DataSource ds) throws Exception {
+    static Mailbox mailbox(DataSource ds) throws Exception {
         LedgerAppender ledger = new LedgerAppender(CLOCK);
         Deliveries deliveries = new Deliveries(
                 ledger,
