@@ -175,9 +175,16 @@ public final class Router {
      * first waits a little for a group that commits anyway ({@link GroupCommit#executeUnhurried}).
      */
     private void commitTogether(List<RoutingPlan> plans, List<DeliveryRelay.Pending> toQueue) throws SQLException {
+        // The documents are written (and the gateway's own messages sealed and encrypted) before joining the group:
+        // its units run one at a time, on the thread of whichever caller leads it.
+        List<Written> written = new ArrayList<>(plans.size());
+        for (RoutingPlan plan : plans) {
+            written.add(plan.failed() ? writeFailure(plan) : writeRoutes(plan));
+        }
         List<DeliveryRelay.Pending> made = group.executeUnhurried((connection, after) -> {
             List<DeliveryRelay.Pending> queued = new ArrayList<>();
-            for (RoutingPlan plan : plans) {
+            for (Written w : written) {
+                RoutingPlan plan = w.plan();
                 if (!lockUnrouted(connection, plan.trackingId())) {
                     log.info("Message {} was already routed; nothing to do", plan.trackingId());
                     continue;
@@ -185,9 +192,9 @@ public final class Router {
                 // First: the deliveries' SLA deadlines are computed from the message row's priority.
                 markRouted(connection, plan);
                 if (plan.failed()) {
-                    recordFailure(connection, plan, queued);
+                    recordFailure(connection, w, queued);
                 } else {
-                    recordRoutes(connection, plan, queued);
+                    recordRoutes(connection, w, queued);
                 }
             }
             return queued;
@@ -195,10 +202,14 @@ public final class Router {
         toQueue.addAll(made);
     }
 
-    private void recordRoutes(Connection connection, RoutingPlan plan, List<DeliveryRelay.Pending> toQueue)
-            throws SQLException {
-        EventCode event = plan.event();
-        // The delivered document shows whom routing chose (the canonical envelope's recipient list).
+    /**
+     * What a plan's commit stores, made ahead of it: the routed document ({@code null} for a failed plan) and the
+     * gateway's messages (the derived messages in the plan's order, or the failure's non-delivery report).
+     */
+    private record Written(RoutingPlan plan, byte[] routedXml, List<Deliveries.GatewayMessage> gatewayMessages) {}
+
+    /** The routed document (the envelope naming the recipients routing chose) and the derived messages, sealed. */
+    private Written writeRoutes(RoutingPlan plan) {
         InterchangeMessage message = plan.message();
         message.getEnvelope().getRecipient().clear();
         for (PlannedRecipient r : plan.recipients()) {
@@ -211,36 +222,44 @@ public final class Router {
                     .getRecipient()
                     .add(GatewayMessages.recipient(r.orgId(), r.copy() ? RecipientRole.COPY : RecipientRole.PRIMARY));
         }
+        // Validated as a whole when intake wrote it (or routing read it); only the recipients above are new.
+        byte[] routed = canonical.marshalValidatedDocument(message);
+        List<Deliveries.GatewayMessage> derivedMessages = new ArrayList<>();
+        for (DerivedMessage derived : plan.derived()) {
+            String trackingId = TrackingIds.next();
+            InterchangeMessage made = gatewayMessages.derived(
+                    message, trackingId, derived.event(), derived.recipientId(), derived.content());
+            derivedMessages.add(deliveries.prepare(
+                    trackingId,
+                    derived.event(),
+                    message.getEnvelope().getBinding().value(),
+                    priorityOf(message),
+                    gatewayMessages.seal(made)));
+        }
+        return new Written(plan, routed, derivedMessages);
+    }
+
+    private void recordRoutes(Connection connection, Written written, List<DeliveryRelay.Pending> toQueue)
+            throws SQLException {
+        RoutingPlan plan = written.plan();
+        EventCode event = plan.event();
+        InterchangeMessage message = plan.message();
         PayloadStore.PayloadKey key = deliveries
                 .payloads()
                 .key(connection, plan.trackingId())
                 .orElseThrow(() -> new IllegalStateException("The message's payload key was erased"));
         // Inserted beside the accepted document, never over it: the message row (updated below) stays small.
-        // Validated as a whole when intake wrote it (or routing read it); only the recipients above are new.
-        deliveries
-                .payloads()
-                .insert(connection, key, PayloadKind.ROUTED_XML, canonical.marshalValidatedDocument(message));
+        deliveries.payloads().insert(connection, key, PayloadKind.ROUTED_XML, written.routedXml());
         for (PlannedRecipient r : plan.recipients()) {
             if (deliveries.route(connection, plan.trackingId(), r.orgId(), r.role(), event)) {
                 toQueue.add(new DeliveryRelay.Pending(plan.trackingId(), r.orgId()));
             }
         }
-        for (DerivedMessage derived : plan.derived()) {
-            String trackingId = TrackingIds.next();
-            InterchangeMessage made = gatewayMessages.derived(
-                    message, trackingId, derived.event(), derived.recipientId(), derived.content());
-            deliveries.storeGatewayMessage(
-                    connection,
-                    deliveries.prepare(
-                            trackingId,
-                            derived.event(),
-                            message.getEnvelope().getBinding().value(),
-                            priorityOf(message),
-                            gatewayMessages.seal(made)),
-                    plan.senderId(),
-                    derived.recipientId(),
-                    plan.trackingId());
-            toQueue.add(new DeliveryRelay.Pending(trackingId, derived.recipientId()));
+        for (int i = 0; i < plan.derived().size(); i++) {
+            Deliveries.GatewayMessage made = written.gatewayMessages().get(i);
+            String recipient = plan.derived().get(i).recipientId();
+            deliveries.storeGatewayMessage(connection, made, plan.senderId(), recipient, plan.trackingId());
+            toQueue.add(new DeliveryRelay.Pending(made.trackingId(), recipient));
         }
         if (plan.follows().isPresent()) {
             PriorMessage prior = plan.follows().get();
@@ -276,8 +295,36 @@ public final class Router {
         }
     }
 
-    private void recordFailure(Connection connection, RoutingPlan plan, List<DeliveryRelay.Pending> toQueue)
+    /** The failure's non-delivery report to the sender, sealed. */
+    private Written writeFailure(RoutingPlan plan) {
+        RoutingProblem problem = plan.problem().orElseThrow();
+        InterchangeMessage message = plan.message();
+        GatewayNotice notice = new GatewayNotice();
+        notice.setConcernsTrackingId(plan.trackingId());
+        notice.setConcernsSenderMessageId(message.getEnvelope().getSenderMessageId());
+        notice.setConcernsEvent(message.getEnvelope().getEvent());
+        notice.setState(uk.safeguarding.interchange.canonical.xml.DeliveryState.DELIVERY_FAILED);
+        notice.setAt(now());
+        notice.setErrorCode(problem.code().code());
+        notice.setReason(problem.reason());
+        String trackingId = TrackingIds.next();
+        Binding binding = message.getEnvelope().getBinding();
+        InterchangeMessage report =
+                gatewayMessages.notice(EventCode.NON_DELIVERY_REPORT, trackingId, plan.senderId(), binding, notice);
+        return new Written(
+                plan,
+                null,
+                List.of(deliveries.prepare(
+                        trackingId,
+                        EventCode.NON_DELIVERY_REPORT,
+                        binding.value(),
+                        null,
+                        gatewayMessages.seal(report))));
+    }
+
+    private void recordFailure(Connection connection, Written written, List<DeliveryRelay.Pending> toQueue)
             throws SQLException {
+        RoutingPlan plan = written.plan();
         RoutingProblem problem = plan.problem().orElseThrow();
         InterchangeMessage message = plan.message();
         ledger.append(
@@ -291,26 +338,9 @@ public final class Router {
                         plan.eventCode(),
                         null,
                         problem.code().code()));
-        GatewayNotice notice = new GatewayNotice();
-        notice.setConcernsTrackingId(plan.trackingId());
-        notice.setConcernsSenderMessageId(message.getEnvelope().getSenderMessageId());
-        notice.setConcernsEvent(message.getEnvelope().getEvent());
-        notice.setState(uk.safeguarding.interchange.canonical.xml.DeliveryState.DELIVERY_FAILED);
-        notice.setAt(now());
-        notice.setErrorCode(problem.code().code());
-        notice.setReason(problem.reason());
-        String trackingId = TrackingIds.next();
-        Binding binding = message.getEnvelope().getBinding();
-        InterchangeMessage report =
-                gatewayMessages.notice(EventCode.NON_DELIVERY_REPORT, trackingId, plan.senderId(), binding, notice);
-        deliveries.storeGatewayMessage(
-                connection,
-                deliveries.prepare(
-                        trackingId, EventCode.NON_DELIVERY_REPORT, binding.value(), null, gatewayMessages.seal(report)),
-                GatewayMessages.GATEWAY_ID,
-                plan.senderId(),
-                null);
-        toQueue.add(new DeliveryRelay.Pending(trackingId, plan.senderId()));
+        Deliveries.GatewayMessage report = written.gatewayMessages().get(0);
+        deliveries.storeGatewayMessage(connection, report, GatewayMessages.GATEWAY_ID, plan.senderId(), null);
+        toQueue.add(new DeliveryRelay.Pending(report.trackingId(), plan.senderId()));
         log.info(
                 "Message {} could not be routed: {}",
                 plan.trackingId(),
