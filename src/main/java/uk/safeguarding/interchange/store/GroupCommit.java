@@ -44,6 +44,9 @@ import org.slf4j.LoggerFactory;
 public final class GroupCommit {
     private static final Logger log = LoggerFactory.getLogger(GroupCommit.class);
 
+    /** How long {@link #executeUnhurried} waits for another group by default. */
+    public static final Duration DEFAULT_PATIENCE = Duration.ofMillis(20);
+
     /** A unit of work: runs on the group's connection, asks {@code after} for what must happen after the commit. */
     @FunctionalInterface
     public interface Unit<T> {
@@ -103,9 +106,6 @@ public final class GroupCommit {
             result = unit.run(connection, after);
         }
     }
-
-    /** How long {@link #executeUnhurried} waits for another group by default. */
-    public static final Duration DEFAULT_PATIENCE = Duration.ofMillis(20);
 
     public GroupCommit(DataSource dataSource, int maxGroup) {
         this(dataSource, maxGroup, DEFAULT_PATIENCE);
