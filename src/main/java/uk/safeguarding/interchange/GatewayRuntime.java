@@ -84,6 +84,7 @@ import uk.safeguarding.interchange.intake.soap.SoapRequestAdapter;
 import uk.safeguarding.interchange.intake.soap.SoapSecurity;
 import uk.safeguarding.interchange.ledger.LedgerAppender;
 import uk.safeguarding.interchange.ledger.LedgerCheckpoints;
+import uk.safeguarding.interchange.ledger.LedgerSearchIndex;
 import uk.safeguarding.interchange.ledger.checkpoint.CheckpointSigner;
 import uk.safeguarding.interchange.ledger.checkpoint.NoteSigningKey;
 import uk.safeguarding.interchange.routing.AcceptedDocuments;
@@ -145,6 +146,8 @@ public final class GatewayRuntime implements AutoCloseable {
     public static final String CLOCK = "clock";
     /** Camel registry name of the {@link LedgerCheckpoints} bean (signed checkpoints). */
     public static final String LEDGER_CHECKPOINTS = "ledgerCheckpoints";
+    /** Camel registry name of the {@link LedgerSearchIndex} bean (the auditors' search index, decision 0016). */
+    public static final String LEDGER_SEARCH_INDEX = "ledgerSearchIndex";
     /** Camel registry name of the {@link AuditApi} bean. */
     public static final String AUDIT_API = "auditApi";
     /** Camel registry name of the {@link AuthenticatedRequestProcessor} servlet routes use. */
@@ -376,6 +379,7 @@ public final class GatewayRuntime implements AutoCloseable {
                 longProperty("gateway.ledger.checkpoint.every-entries", 1000),
                 durationProperty("gateway.ledger.checkpoint.max-age", Duration.ofMinutes(5)));
         main.bind(LEDGER_CHECKPOINTS, checkpoints);
+        main.bind(LEDGER_SEARCH_INDEX, new LedgerSearchIndex(database.dataSource(), LedgerSearchIndex.DEFAULT_BATCH));
         main.bind(AUDIT_API, new AuditApi(database.dataSource(), ledger, checkpoints));
         main.bind(AUTHENTICATED_REQUEST, new AuthenticatedRequestProcessor());
         main.bind(CERTIFICATE_VALIDATOR, validator);

@@ -30,6 +30,9 @@ import uk.safeguarding.interchange.trust.Jcs;
 public final class LedgerReader {
     private static final String COLUMNS = "seq, ts, event, tracking_id, sender_message_id, actor, counterparty,"
             + " message_type, payload_sha256, reason, error_code, leaf_hash";
+    /** {@link #COLUMNS} of the entry table aliased {@code e}. */
+    private static final String ENTRY_COLUMNS = "e." + COLUMNS.replace(", ", ", e.");
+
     private static final DateTimeFormatter TIME =
             DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
     private static final HexFormat HEX = HexFormat.of();
@@ -126,91 +129,146 @@ public final class LedgerReader {
      * {@code query.limit()}.
      */
     public List<ObjectNode> search(LedgerQuery query) throws SQLException {
-        SearchStatement statement = searchStatement(query);
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement(statement.sql())) {
-            for (int i = 0; i < statement.params().size(); i++) {
-                Object p = statement.params().get(i);
-                if (p instanceof Long l) {
-                    ps.setLong(i + 1, l);
-                } else if (p instanceof Timestamp t) {
-                    ps.setTimestamp(i + 1, t);
-                } else {
-                    ps.setString(i + 1, (String) p);
+        try (Connection c = dataSource.getConnection()) {
+            SearchStatement statement = searchStatement(query, LedgerSearchIndex.head(c));
+            try (PreparedStatement ps = c.prepareStatement(statement.sql())) {
+                for (int i = 0; i < statement.params().size(); i++) {
+                    Object p = statement.params().get(i);
+                    if (p instanceof Long l) {
+                        ps.setLong(i + 1, l);
+                    } else if (p instanceof Timestamp t) {
+                        ps.setTimestamp(i + 1, t);
+                    } else {
+                        ps.setString(i + 1, (String) p);
+                    }
                 }
-            }
-            List<ObjectNode> rows = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    rows.add(line(rs));
+                List<ObjectNode> rows = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        rows.add(line(rs));
+                    }
                 }
+                return rows;
             }
-            return rows;
         }
     }
 
     /** A search's SQL and its parameters ({@code Long}, {@code Timestamp} or {@code String}), in order. */
     record SearchStatement(String sql, List<Object> params) {}
 
+    /** One criterion: its column and value, applied to {@code ledger_search} or {@code ledger_entry} alike. */
+    private record Criterion(String column, String operator, Object value) {}
+
     /**
-     * The SQL of {@link #search}. An organisation is the actor or the counterparty of an entry; asked with {@code OR},
-     * H2 read the ledger from {@code afterSeq} on until it had a page, so an organisation with few entries cost a read
+     * The SQL of {@link #search} when entries below {@code indexedBelow} are in {@code ledger_search} (decision
+     * 0016). A tracking id selects a few entries by {@code ledger_entry}'s own index, and the other criteria filter
+     * them. Otherwise the search has two parts whose pages are merged in seq order: the entries below the head read
+     * through {@code ledger_search}'s indexes (each found row joined to its entry by seq), and the entries from the
+     * head on — what the index has not reached, about a second's worth — read from {@code ledger_entry} by seq.
+     *
+     * <p>In the indexed part an organisation is the actor or the counterparty of an entry; asked with {@code OR}, H2
+     * read every entry from {@code afterSeq} on until it had a page, so an organisation with few entries cost a read
      * of the whole ledger. Instead each of the two is read by its own {@code (actor, seq)} or {@code (counterparty,
-     * seq)} index (V25) in seq order, a page at most from each, and the two pages are merged; an entry whose actor is
-     * also its counterparty is taken once, from the first. An event alone is read the same way by {@code (event,
-     * seq)}. A tracking id or sender's message id selects a few entries by its own index; the rest filter them.
+     * seq)} index in seq order, a page at most from each; an entry whose actor is also its counterparty is taken
+     * once, from the first. An event alone is read the same way by {@code (event, seq)}, a sender's message id by
+     * its own index.
      */
-    static SearchStatement searchStatement(LedgerQuery query) {
-        StringBuilder filters = new StringBuilder("seq > ?");
-        List<Object> filterParams = new ArrayList<>();
-        filterParams.add(query.afterSeq());
-        if (query.trackingId() != null) {
-            filters.append(" AND tracking_id = ?");
-            filterParams.add(query.trackingId());
-        }
+    static SearchStatement searchStatement(LedgerQuery query, long indexedBelow) {
+        List<Criterion> criteria = new ArrayList<>();
+        criteria.add(new Criterion("seq", ">", query.afterSeq()));
         if (query.senderMessageId() != null) {
-            filters.append(" AND sender_message_id = ?");
-            filterParams.add(query.senderMessageId());
+            criteria.add(new Criterion("sender_message_id", "=", query.senderMessageId()));
         }
         if (query.event() != null) {
-            filters.append(" AND event = ?");
-            filterParams.add(query.event().name());
+            criteria.add(new Criterion("event", "=", query.event().name()));
         }
         if (query.from() != null) {
-            filters.append(" AND ts >= ?");
-            filterParams.add(Timestamp.from(query.from()));
+            criteria.add(new Criterion("ts", ">=", Timestamp.from(query.from())));
         }
         if (query.to() != null) {
-            filters.append(" AND ts < ?");
-            filterParams.add(Timestamp.from(query.to()));
+            criteria.add(new Criterion("ts", "<", Timestamp.from(query.to())));
         }
         String page = " FETCH FIRST " + query.limit() + " ROWS ONLY";
         String organisation = query.organisation();
-        boolean selective = query.trackingId() != null || query.senderMessageId() != null;
-        if (organisation == null || selective) {
-            if (organisation != null) {
-                filters.append(" AND (actor = ? OR counterparty = ?)");
-                filterParams.add(organisation);
-                filterParams.add(organisation);
-            }
-            // With the event fixed, "event, seq" is seq order, and it lets H2 read (event, seq) in order and stop.
-            String order = query.event() != null && !selective ? "event, seq" : "seq";
-            return new SearchStatement(
-                    "SELECT " + COLUMNS + " FROM ledger_entry WHERE " + filters + " ORDER BY " + order + page,
-                    filterParams);
-        }
         List<Object> params = new ArrayList<>();
+        if (query.trackingId() != null) {
+            criteria.add(new Criterion("tracking_id", "=", query.trackingId()));
+            String filters = filters("", criteria, params) + organisationFilter("", organisation, params);
+            return new SearchStatement(
+                    "SELECT " + COLUMNS + " FROM ledger_entry WHERE " + filters + " ORDER BY seq" + page, params);
+        }
+        StringBuilder sql = new StringBuilder();
+        String indexed =
+                "SELECT " + ENTRY_COLUMNS + " FROM ledger_search s JOIN ledger_entry e ON e.seq = s.seq WHERE ";
+        if (organisation != null && query.senderMessageId() == null) {
+            params.add(organisation);
+            params.add(indexedBelow);
+            sql.append("(")
+                    .append(indexed)
+                    .append("s.actor = ? AND s.seq < ? AND ")
+                    .append(filters("s.", criteria, params))
+                    .append(" ORDER BY s.actor, s.seq")
+                    .append(page)
+                    .append(") UNION ALL (");
+            params.add(organisation);
+            params.add(organisation);
+            params.add(indexedBelow);
+            sql.append(indexed)
+                    .append("s.counterparty = ? AND s.actor IS DISTINCT FROM ? AND s.seq < ? AND ")
+                    .append(filters("s.", criteria, params))
+                    .append(" ORDER BY s.counterparty, s.seq")
+                    .append(page)
+                    .append(")");
+        } else {
+            params.add(indexedBelow);
+            // With the event fixed, "event, seq" is seq order, and it lets H2 read (event, seq) in order and stop.
+            String order = query.event() != null && query.senderMessageId() == null ? "s.event, s.seq" : "s.seq";
+            sql.append("(")
+                    .append(indexed)
+                    .append("s.seq < ? AND ")
+                    .append(filters("s.", criteria, params))
+                    .append(organisationFilter("s.", organisation, params))
+                    .append(" ORDER BY ")
+                    .append(order)
+                    .append(page)
+                    .append(")");
+        }
+        params.add(indexedBelow);
+        sql.append(" UNION ALL (SELECT ")
+                .append(COLUMNS)
+                .append(" FROM ledger_entry WHERE seq >= ? AND ")
+                .append(filters("", criteria, params))
+                .append(organisationFilter("", organisation, params))
+                .append(" ORDER BY seq")
+                .append(page)
+                .append(") ORDER BY seq")
+                .append(page);
+        return new SearchStatement(sql.toString(), params);
+    }
+
+    private static String filters(String table, List<Criterion> criteria, List<Object> params) {
+        StringBuilder sql = new StringBuilder();
+        for (Criterion criterion : criteria) {
+            if (!sql.isEmpty()) {
+                sql.append(" AND ");
+            }
+            sql.append(table)
+                    .append(criterion.column())
+                    .append(' ')
+                    .append(criterion.operator())
+                    .append(" ?");
+            params.add(criterion.value());
+        }
+        return sql.toString();
+    }
+
+    private static String organisationFilter(String table, String organisation, List<Object> params) {
+        if (organisation == null) {
+            return "";
+        }
         params.add(organisation);
-        params.addAll(filterParams);
         params.add(organisation);
-        params.add(organisation);
-        params.addAll(filterParams);
-        return new SearchStatement(
-                "(SELECT " + COLUMNS + " FROM ledger_entry WHERE actor = ? AND " + filters + " ORDER BY actor, seq"
-                        + page + ") UNION ALL (SELECT " + COLUMNS + " FROM ledger_entry WHERE counterparty = ?"
-                        + " AND actor IS DISTINCT FROM ? AND " + filters + " ORDER BY counterparty, seq" + page + ")"
-                        + " ORDER BY seq" + page,
-                params);
+        return " AND (" + table + "actor = ? OR " + table + "counterparty = ?)";
     }
 
     /** Every entry about {@code trackingId}, across all its recipients, in seq order. */

@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -63,6 +64,7 @@ class AuditApiIT {
         overrides.put("gateway.ledger.checkpoint.every-entries", "5");
         overrides.put("gateway.ledger.checkpoint.max-age", "PT24H");
         overrides.put("gateway.ledger.checkpoint.check-period", "200");
+        overrides.put("gateway.ledger.search.index-period", "200");
         gateway = GatewayRuntime.start(uk.safeguarding.interchange.config.GatewaySettings.load(overrides));
     }
 
@@ -320,6 +322,30 @@ class AuditApiIT {
         assertThat(latest.rootHash())
                 .isEqualTo(
                         new uk.safeguarding.interchange.ledger.LedgerReader(gateway.dataSource()).root(latest.size()));
+    }
+
+    @Test
+    void theTimerRouteIndexesNewEntriesForSearches() throws Exception {
+        accept();
+        long size = treeSize();
+
+        // Decision 0016: searches see unindexed entries too, so only the index's own head shows the route ran.
+        await().atMost(Duration.ofSeconds(20)).until(() -> searchIndexHead() >= size);
+        try (Connection c = gateway.dataSource().getConnection();
+                ResultSet rs = c.createStatement()
+                        .executeQuery("SELECT COUNT(*) FROM ledger_search s JOIN ledger_entry e ON e.seq = s.seq"
+                                + " WHERE s.seq < " + size + " AND s.actor = e.actor AND s.event = e.event")) {
+            rs.next();
+            assertThat(rs.getLong(1)).isEqualTo(size);
+        }
+    }
+
+    static long searchIndexHead() throws SQLException {
+        try (Connection c = gateway.dataSource().getConnection();
+                ResultSet rs = c.createStatement().executeQuery("SELECT next_seq FROM ledger_search_head")) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
 
     static long treeSize() throws SQLException {

@@ -330,6 +330,158 @@ abstract class LedgerStoreContract {
                 .containsExactly(seqs.get(1), seqs.get(4));
     }
 
+    /**
+     * Decision 0016: the search index is built behind the ledger, and a search reads what it has not reached from the
+     * entries themselves. Every combination of criteria gives exactly the entries a plain filter of the whole ledger
+     * gives, whether the index has reached none, some or all of them.
+     */
+    @Test
+    void searchesFindTheSameEntriesWhetherTheSearchIndexHasReachedThemOrNot() throws Exception {
+        String la = "urn:interchange:la:850";
+        String police = "urn:interchange:police:44";
+        List<String> organisations = List.of(SCHOOL, la, police);
+        List<LedgerEvent> events = List.of(LedgerEvent.ACCEPTED, LedgerEvent.ROUTED, LedgerEvent.RECEIPT);
+        Instant start = Instant.parse("2026-11-21T09:00:00Z");
+        Instant[] now = {start};
+        LedgerAppender stepping = new LedgerAppender(new Clock() {
+            @Override
+            public ZoneOffset getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(java.time.ZoneId zone) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public Instant instant() {
+                return now[0];
+            }
+        });
+        List<NewLedgerEntry> appended = new ArrayList<>();
+        LedgerSearchIndex index = new LedgerSearchIndex(dataSource(), 7);
+        LedgerReader reader = new LedgerReader(dataSource());
+        List<LedgerQuery> queries = new ArrayList<>();
+        for (String organisation : java.util.Arrays.asList(null, SCHOOL, la, police, "urn:interchange:la:1")) {
+            for (LedgerEvent event : java.util.Arrays.asList(null, LedgerEvent.ROUTED, LedgerEvent.ACCEPTED)) {
+                for (String senderMessageId : java.util.Arrays.asList(null, "m-3")) {
+                    for (String trackingId : java.util.Arrays.asList(null, "t-5")) {
+                        for (Instant from : java.util.Arrays.asList(null, start.plusSeconds(10))) {
+                            for (Instant to : java.util.Arrays.asList(null, start.plusSeconds(40))) {
+                                for (long afterSeq : new long[] {-1, 17}) {
+                                    for (int limit : new int[] {3, 1000}) {
+                                        queries.add(new LedgerQuery(
+                                                trackingId,
+                                                senderMessageId,
+                                                organisation,
+                                                event,
+                                                from,
+                                                to,
+                                                afterSeq,
+                                                limit));
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        for (int round = 0; round < 3; round++) {
+            Transactions.inTransaction(dataSource(), c -> {
+                for (int i = 0; i < 20; i++) {
+                    int n = appended.size();
+                    NewLedgerEntry entry = new NewLedgerEntry(
+                            events.get(n % 3).name(),
+                            "t-" + n % 7,
+                            n % 4 == 0 ? null : "m-" + n % 5,
+                            organisations.get(n % 3),
+                            n % 5 == 0 ? null : organisations.get(n % 2 + 1),
+                            null,
+                            null,
+                            null);
+                    stepping.append(c, entry);
+                    appended.add(entry);
+                    now[0] = now[0].plusSeconds(1);
+                }
+                return null;
+            });
+            if (round == 1) {
+                index.indexNew();
+            }
+            for (LedgerQuery query : queries) {
+                assertThat(searchSeqs(reader, query))
+                        .as("%s after round %d", query, round)
+                        .isEqualTo(expectedSeqs(appended, start, query));
+            }
+        }
+        assertThat(index.indexNew()).isEqualTo(20);
+        assertThat(index.indexNew()).isZero();
+        for (LedgerQuery query : queries) {
+            assertThat(searchSeqs(reader, query))
+                    .as("%s all indexed", query)
+                    .isEqualTo(expectedSeqs(appended, start, query));
+        }
+    }
+
+    /** What a search must find: a plain filter of every entry appended (entry n at seq n, {@code start + n} s). */
+    private static List<Long> expectedSeqs(List<NewLedgerEntry> appended, Instant start, LedgerQuery query) {
+        List<Long> seqs = new ArrayList<>();
+        for (int n = 0; n < appended.size() && seqs.size() < query.limit(); n++) {
+            NewLedgerEntry e = appended.get(n);
+            Instant time = start.plusSeconds(n);
+            if (n > query.afterSeq()
+                    && (query.trackingId() == null || query.trackingId().equals(e.trackingId()))
+                    && (query.senderMessageId() == null
+                            || query.senderMessageId().equals(e.senderMessageId()))
+                    && (query.event() == null || query.event().name().equals(e.event()))
+                    && (query.organisation() == null
+                            || query.organisation().equals(e.actor())
+                            || query.organisation().equals(e.counterparty()))
+                    && (query.from() == null || !time.isBefore(query.from()))
+                    && (query.to() == null || time.isBefore(query.to()))) {
+                seqs.add((long) n);
+            }
+        }
+        return seqs;
+    }
+
+    @Test
+    void theSearchIndexIsBuiltInBatchesOnceForEachEntryEvenByIndexersRacing() throws Exception {
+        Transactions.inTransaction(dataSource(), c -> {
+            for (int i = 0; i < 50; i++) {
+                appender.append(c, entry("ROUTED", SCHOOL, "urn:interchange:la:850"));
+            }
+            return null;
+        });
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<Long>> runs = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                runs.add(pool.submit(() -> new LedgerSearchIndex(dataSource(), 3).indexNew()));
+            }
+            long indexed = 0;
+            for (Future<Long> run : runs) {
+                indexed += run.get();
+            }
+            // Racing batches: one of each pair commits, the other finds the head moved and stops. What is left
+            // over is indexed by the next run.
+            indexed += new LedgerSearchIndex(dataSource(), 3).indexNew();
+            assertThat(indexed).isEqualTo(50);
+        } finally {
+            pool.shutdownNow();
+        }
+        try (Connection c = dataSource().getConnection();
+                ResultSet rs = c.createStatement()
+                        .executeQuery("SELECT COUNT(*), MIN(seq), MAX(seq), (SELECT next_seq FROM ledger_search_head)"
+                                + " FROM ledger_search")) {
+            rs.next();
+            assertThat(List.of(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4)))
+                    .containsExactly(50L, 0L, 49L, 50L);
+        }
+    }
+
     private static NewLedgerEntry entry(String event, String actor, String counterparty) {
         return new NewLedgerEntry(event, "t-" + event, null, actor, counterparty, null, null, null);
     }

@@ -52,6 +52,7 @@ import uk.safeguarding.interchange.intake.fhir.validation.SharedValidator;
 import uk.safeguarding.interchange.intake.soap.SoapBinding;
 import uk.safeguarding.interchange.ledger.LedgerAppender;
 import uk.safeguarding.interchange.ledger.LedgerCheckpoints;
+import uk.safeguarding.interchange.ledger.LedgerSearchIndex;
 import uk.safeguarding.interchange.ledger.checkpoint.CheckpointSigner;
 import uk.safeguarding.interchange.ledger.checkpoint.NoteSigningKey;
 import uk.safeguarding.interchange.routing.JdbcMessageHistory;
@@ -126,6 +127,7 @@ final class RouteFiles {
                     1000,
                     java.time.Duration.ofMinutes(5));
             beans.put(GatewayRuntime.LEDGER_CHECKPOINTS, checkpoints);
+            beans.put(GatewayRuntime.LEDGER_SEARCH_INDEX, new LedgerSearchIndex(ds, LedgerSearchIndex.DEFAULT_BATCH));
             beans.put(GatewayRuntime.AUDIT_API, new AuditApi(ds, ledger, checkpoints));
             beans.put(GatewayRuntime.AUTHENTICATED_REQUEST, new AuthenticatedRequestProcessor());
             beans.put(GatewayRuntime.REJECTIONS, new Rejections(ds, ledger));
