@@ -4,7 +4,8 @@
 # 20/s, then WARM, default 150 s flat out) until the JIT has compiled the hot code, then runs `bench load` once per
 # argument (default: flat out for 60 s, then 50/s for 60 s) and writes, per run, the load report, the gateway's CPU
 # (utime + stime from /proc) and bytes written to disk (/proc write_bytes) per accepted referral, and its CPU per
-# thread group. Results in target/bench/steady-TIME/.
+# thread group, and the database transactions per accepted referral (store.CommitEvent, recorded by JFR with
+# src/bench/commits.jfc). Results in target/bench/steady-TIME/.
 # Environment: BENCH_PORT (18443), BENCH_HEAP (512m), WARM (bench load options), JFR_RUN (a JFR settings name, e.g.
 # "default": records each measured run to its own .jfr; its throughput then is not a number to quote).
 set -euo pipefail
@@ -50,6 +51,8 @@ n=0
 for run in "${runs[@]}"; do
   n=$((n + 1))
   [ -n "${JFR_RUN:-}" ] && "$jdk/bin/jcmd" $gateway JFR.start name=run "settings=$JFR_RUN" "filename=$PWD/$out/run-$n.jfr" > /dev/null
+  "$jdk/bin/jcmd" $gateway JFR.start name=commits "settings=$PWD/src/bench/commits.jfc" \
+    "filename=$PWD/$out/run-$n.commits.jfr" > /dev/null
   threads > "$out/run-$n.threads-before"
   before=$(cpu)
   wrote_before=$(written)
@@ -59,6 +62,7 @@ for run in "${runs[@]}"; do
   wrote_after=$(written)
   threads > "$out/run-$n.threads-after"
   [ -n "${JFR_RUN:-}" ] && "$jdk/bin/jcmd" $gateway JFR.stop name=run > /dev/null
+  "$jdk/bin/jcmd" $gateway JFR.stop name=commits > /dev/null
   accepted=$(sed -n 's/^sent [0-9]*, accepted \([0-9]*\).*/\1/p' "$out/run-$n.txt")
   {
     echo "== run $n: bench load $run   (load average $(cut -d' ' -f1-3 /proc/loadavg))"
@@ -67,6 +71,11 @@ for run in "${runs[@]}"; do
       'BEGIN { printf "gateway CPU %.1f s during the run and its drain: %.2f ms per accepted referral\n", c / hz, (a > 0 ? 1000 * c / hz / a : 0) }'
     awk -v w=$((wrote_after - wrote_before)) -v a="${accepted:-0}" \
       'BEGIN { printf "gateway wrote %.0f MB to disk (database and broker journal): %.1f KB per accepted referral\n", w / 1e6, (a > 0 ? w / 1e3 / a : 0) }'
+    "$jdk/bin/jfr" print --events uk.safeguarding.interchange.Commit "$out/run-$n.commits.jfr" | awk -v a="${accepted:-0}" '
+      /units = / { units = $3 } /group = / { group = ($3 == "true") }
+      /committed = / { n++; if (group) { g++; gu += units } else alone++; if ($3 != "true") failed++ }
+      END { printf "database transactions %d (%.2f per accepted referral): %d group commits of %.1f units on average, %d alone, %d rolled back\n",
+        n, (a > 0 ? n / a : 0), g, (g > 0 ? gu / g : 0), alone, failed }'
     awk -F'\t' 'NR == FNR { was[$1] = $2; next }
       { name = $3; gsub(/[0-9]+/, "N", name); used[name] += $2 - ($1 in was ? was[$1] : 0); total += $2 - ($1 in was ? was[$1] : 0) }
       END { printf "CPU by thread group:"; for (k in used) if (used[k] > 0) printf " [%s %.0f%%]", k, (100 * used[k] / total); print "" }' \

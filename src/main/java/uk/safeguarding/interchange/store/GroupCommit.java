@@ -300,6 +300,9 @@ public final class GroupCommit {
 
     /** Runs every member in its own savepoint and commits; on a commit failure every member has failed. */
     private void commit(List<Waiting<?>> group) throws SQLException {
+        CommitEvent event = new CommitEvent();
+        event.begin();
+        event.group = true;
         LedgerWriteOrder.enter();
         RUNNING_UNITS.set(true);
         try (Connection connection = dataSource.getConnection()) {
@@ -323,6 +326,7 @@ public final class GroupCommit {
                     }
                 }
                 connection.commit();
+                event.committed = true;
             } catch (SQLException | RuntimeException | Error e) {
                 connection.rollback();
                 for (Waiting<?> w : group) {
@@ -333,6 +337,8 @@ public final class GroupCommit {
         } finally {
             RUNNING_UNITS.set(false);
             LedgerWriteOrder.exit();
+            event.units = group.size();
+            event.commit();
         }
     }
 }

@@ -16,12 +16,16 @@ public final class Transactions {
 
     /** Runs {@code work} in a transaction; ledger appends in it are ordered by {@link LedgerWriteOrder}. */
     public static <T> T inTransaction(DataSource dataSource, Work<T> work) throws SQLException {
+        CommitEvent event = new CommitEvent();
+        event.begin();
+        event.units = 1;
         LedgerWriteOrder.enter();
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
                 T result = work.run(connection);
                 connection.commit();
+                event.committed = true;
                 return result;
             } catch (SQLException | RuntimeException e) {
                 connection.rollback();
@@ -29,6 +33,7 @@ public final class Transactions {
             }
         } finally {
             LedgerWriteOrder.exit();
+            event.commit();
         }
     }
 }

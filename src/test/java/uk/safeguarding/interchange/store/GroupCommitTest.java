@@ -3,6 +3,7 @@ package uk.safeguarding.interchange.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -20,11 +21,14 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import jdk.jfr.Recording;
+import jdk.jfr.consumer.RecordingFile;
 import org.awaitility.Awaitility;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class GroupCommitTest {
     private JdbcDataSource dataSource;
@@ -99,6 +103,36 @@ class GroupCommitTest {
      * Runs a unit that waits until the units named {@code later} are queued behind it, then lets them all finish;
      * every unit inserts its name and publishes it.
      */
+    @Test
+    void eachTransactionIsAJfrEventWithItsUnits(@TempDir Path tmp) throws Exception {
+        Path file = tmp.resolve("commits.jfr");
+        try (Recording recording = new Recording()) {
+            recording.enable("uk.safeguarding.interchange.Commit");
+            recording.start();
+            runWhileTheFirstUnitWaits(new GroupCommit(dataSource, 8), ConcurrentHashMap.newKeySet(), List.of("b", "c"));
+            Transactions.inTransaction(dataSource, c -> {
+                insert(c, "alone");
+                return null;
+            });
+            assertThatThrownBy(() -> Transactions.inTransaction(dataSource, c -> {
+                        insert(c, "alone");
+                        return null;
+                    }))
+                    .isInstanceOf(SQLException.class);
+            recording.stop();
+            recording.dump(file);
+        }
+
+        List<String> events = RecordingFile.readAllEvents(file).stream()
+                .filter(e -> e.getEventType().getName().equals("uk.safeguarding.interchange.Commit"))
+                .sorted(java.util.Comparator.comparing(jdk.jfr.consumer.RecordedEvent::getStartTime))
+                .map(e -> e.getInt("units")
+                        + (e.getBoolean("group") ? " group" : " alone")
+                        + (e.getBoolean("committed") ? " committed" : " rolled back"))
+                .toList();
+        assertThat(events).containsExactly("3 group committed", "1 alone committed", "1 alone rolled back");
+    }
+
     private void runWhileTheFirstUnitWaits(GroupCommit group, Set<Connection> connections, List<String> later)
             throws Exception {
         GroupCommit.Step<String> publish = items -> published.add(List.copyOf(items));
