@@ -197,53 +197,46 @@ public final class LedgerReader {
             return new SearchStatement(
                     "SELECT " + COLUMNS + " FROM ledger_entry WHERE " + filters + " ORDER BY seq" + page, params);
         }
-        StringBuilder sql = new StringBuilder();
-        String indexed =
-                "SELECT " + ENTRY_COLUMNS + " FROM ledger_search s JOIN ledger_entry e ON e.seq = s.seq WHERE ";
+        String indexed = "SELECT " + ENTRY_COLUMNS + " FROM ledger_search s JOIN ledger_entry e ON e.seq = s.seq";
+        String below;
+        // Each part's parameters are added as its text is built, left to right.
         if (organisation != null && query.senderMessageId() == null) {
             params.add(organisation);
             params.add(indexedBelow);
-            sql.append("(")
-                    .append(indexed)
-                    .append("s.actor = ? AND s.seq < ? AND ")
-                    .append(filters("s.", criteria, params))
-                    .append(" ORDER BY s.actor, s.seq")
-                    .append(page)
-                    .append(") UNION ALL (");
+            String asActor = part(
+                    indexed, "s.actor = ? AND s.seq < ? AND " + filters("s.", criteria, params), "s.actor, s.seq", page);
             params.add(organisation);
             params.add(organisation);
             params.add(indexedBelow);
-            sql.append(indexed)
-                    .append("s.counterparty = ? AND s.actor IS DISTINCT FROM ? AND s.seq < ? AND ")
-                    .append(filters("s.", criteria, params))
-                    .append(" ORDER BY s.counterparty, s.seq")
-                    .append(page)
-                    .append(")");
+            String asCounterparty = part(
+                    indexed,
+                    "s.counterparty = ? AND s.actor IS DISTINCT FROM ? AND s.seq < ? AND "
+                            + filters("s.", criteria, params),
+                    "s.counterparty, s.seq",
+                    page);
+            below = asActor + " UNION ALL " + asCounterparty;
         } else {
             params.add(indexedBelow);
             // With the event fixed, "event, seq" is seq order, and it lets H2 read (event, seq) in order and stop.
             String order = query.event() != null && query.senderMessageId() == null ? "s.event, s.seq" : "s.seq";
-            sql.append("(")
-                    .append(indexed)
-                    .append("s.seq < ? AND ")
-                    .append(filters("s.", criteria, params))
-                    .append(organisationFilter("s.", organisation, params))
-                    .append(" ORDER BY ")
-                    .append(order)
-                    .append(page)
-                    .append(")");
+            below = part(
+                    indexed,
+                    "s.seq < ? AND " + filters("s.", criteria, params) + organisationFilter("s.", organisation, params),
+                    order,
+                    page);
         }
         params.add(indexedBelow);
-        sql.append(" UNION ALL (SELECT ")
-                .append(COLUMNS)
-                .append(" FROM ledger_entry WHERE seq >= ? AND ")
-                .append(filters("", criteria, params))
-                .append(organisationFilter("", organisation, params))
-                .append(" ORDER BY seq")
-                .append(page)
-                .append(") ORDER BY seq")
-                .append(page);
-        return new SearchStatement(sql.toString(), params);
+        String fromHead = part(
+                "SELECT " + COLUMNS + " FROM ledger_entry",
+                "seq >= ? AND " + filters("", criteria, params) + organisationFilter("", organisation, params),
+                "seq",
+                page);
+        return new SearchStatement(below + " UNION ALL " + fromHead + " ORDER BY seq" + page, params);
+    }
+
+    /** One parenthesised part of a search: {@code select}, its conditions, its order and its page. */
+    private static String part(String select, String where, String order, String page) {
+        return "(" + select + " WHERE " + where + " ORDER BY " + order + page + ")";
     }
 
     private static String filters(String table, List<Criterion> criteria, List<Object> params) {
