@@ -241,7 +241,9 @@ public final class Mailbox {
             // outside the group's transaction, whose units run one at a time; it is used only when this
             // acknowledgement is the first.
             Optional<Receipt> receipt = receiptFor(message, owner);
-            return group.execute(
+            // Unhurried (decision 0007): at a moderate rate the acknowledgement rides in a submission's group rather
+            // than paying a commit of its own; the recipient waits at most the patience (20 ms) longer.
+            return group.executeUnhurried(
                     (connection, after) -> acknowledge(connection, callerId, owner, message, receipt, after));
         } catch (SQLException e) {
             throw unavailable(e);

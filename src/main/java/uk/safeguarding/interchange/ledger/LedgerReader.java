@@ -204,7 +204,10 @@ public final class LedgerReader {
             params.add(organisation);
             params.add(indexedBelow);
             String asActor = part(
-                    indexed, "s.actor = ? AND s.seq < ? AND " + filters("s.", criteria, params), "s.actor, s.seq", page);
+                    indexed,
+                    "s.actor = ? AND s.seq < ? AND " + filters("s.", criteria, params),
+                    "s.actor, s.seq",
+                    page);
             params.add(organisation);
             params.add(organisation);
             params.add(indexedBelow);

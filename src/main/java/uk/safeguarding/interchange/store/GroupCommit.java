@@ -37,8 +37,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Bookkeeping that may be lost, because a relay redoes it (marking outbox rows published, deliveries queued), is
  * queued with {@link #later} instead: nobody waits for it; it rides in the next group that commits anyway, so it
- * costs no commit of its own. Work that must be durable but answers no waiting client (routing, storing in mailboxes)
- * uses {@link #executeUnhurried}: it waits a little for a group that commits anyway before it commits alone.
+ * costs no commit of its own. Work that must be durable but answers no waiting client (routing, storing in mailboxes),
+ * or a client that can wait a little (a recipient's acknowledgement), uses {@link #executeUnhurried}: it waits a little
+ * for a group that commits anyway before it commits alone.
  * Thread-safe.
  */
 public final class GroupCommit {
@@ -137,8 +138,9 @@ public final class GroupCommit {
     /**
      * Runs {@code unit} as {@link #execute} does, but first gives a group that commits anyway (an acceptance's, an
      * acknowledgement's) up to the patience to take it, and only then commits it alone. For durable work that no
-     * client waits on: at a moderate rate most such units then cost no commit of their own (each H2 commit rewrites
-     * the pages it changed, and its chunk layout, whatever it holds); under load a group takes them at once anyway.
+     * client waits on, or whose client can wait that long: at a moderate rate most such units then cost no commit of
+     * their own (each H2 commit rewrites the pages it changed, and its chunk layout, whatever it holds); under load a
+     * group takes them at once anyway.
      */
     public <T> T executeUnhurried(Unit<T> unit) throws SQLException {
         Waiting<T> mine = enqueue(unit);
