@@ -51,10 +51,15 @@ public final class LedgerReader {
     }
 
     static long treeSize(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT next_seq FROM ledger_head WHERE id = 1");
+        return nextSeq(c, "ledger_head");
+    }
+
+    /** The {@code next_seq} of a one-row head table: {@code ledger_head} or {@code ledger_search_head}. */
+    static long nextSeq(Connection c, String headTable) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT next_seq FROM " + headTable + " WHERE id = 1");
                 ResultSet rs = ps.executeQuery()) {
             if (!rs.next()) {
-                throw new SQLException("ledger_head row is missing");
+                throw new SQLException(headTable + " row is missing");
             }
             return rs.getLong(1);
         }

@@ -51,13 +51,7 @@ public final class LedgerSearchIndex {
      * Committed with the rows it covers, so a reader that sees it sees them.
      */
     static long head(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT next_seq FROM ledger_search_head WHERE id = 1");
-                ResultSet rs = ps.executeQuery()) {
-            if (!rs.next()) {
-                throw new SQLException("ledger_search_head row is missing");
-            }
-            return rs.getLong(1);
-        }
+        return LedgerReader.nextSeq(c, "ledger_search_head");
     }
 
     /**
