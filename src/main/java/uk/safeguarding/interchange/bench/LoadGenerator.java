@@ -3,15 +3,12 @@ package uk.safeguarding.interchange.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,13 +28,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.IntStream;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
-import javax.net.ssl.TrustManagerFactory;
 import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
-import uk.safeguarding.interchange.trust.Pem;
+import uk.safeguarding.interchange.trust.ClientTls;
 import uk.safeguarding.interchange.trust.SigningKey;
 
 /**
@@ -424,8 +419,14 @@ public final class LoadGenerator {
     private HttpClient client(String certName) {
         SSLParameters tls = new SSLParameters();
         tls.setProtocols(new String[] {"TLSv1.3"});
+        SSLContext context;
+        try {
+            context = ClientTls.context(keyStore(certName), config.password(), Path.of("certs-dev", "root-ca.crt.pem"));
+        } catch (IOException | java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("Cannot load " + keyStore(certName) + ": " + e.getMessage(), e);
+        }
         return HttpClient.newBuilder()
-                .sslContext(sslContext(keyStore(certName), config.password()))
+                .sslContext(context)
                 .sslParameters(tls)
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(10))
@@ -434,29 +435,5 @@ public final class LoadGenerator {
 
     private static Path keyStore(String nameOrPath) {
         return nameOrPath.endsWith(".p12") ? Path.of(nameOrPath) : Path.of("certs-dev", nameOrPath + ".p12");
-    }
-
-    private static SSLContext sslContext(Path p12, char[] password) {
-        try {
-            KeyStore keys = KeyStore.getInstance("PKCS12");
-            try (InputStream in = Files.newInputStream(p12)) {
-                keys.load(in, password);
-            }
-            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            kmf.init(keys, password);
-            KeyStore trust = KeyStore.getInstance("PKCS12");
-            trust.load(null, null);
-            int i = 0;
-            for (var certificate : Pem.readCertificates(Path.of("certs-dev", "root-ca.crt.pem"))) {
-                trust.setCertificateEntry("ca-" + i++, certificate);
-            }
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(trust);
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
-            return context;
-        } catch (IOException | java.security.GeneralSecurityException e) {
-            throw new IllegalStateException("Cannot load " + p12 + ": " + e.getMessage(), e);
-        }
     }
 }

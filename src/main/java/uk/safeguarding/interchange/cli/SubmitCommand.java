@@ -1,26 +1,21 @@
 package uk.safeguarding.interchange.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import uk.safeguarding.interchange.intake.fhir.BundleSigner;
 import uk.safeguarding.interchange.intake.fhir.FhirEncoding;
 import uk.safeguarding.interchange.intake.fhir.FhirFormat;
-import uk.safeguarding.interchange.trust.Pem;
+import uk.safeguarding.interchange.trust.ClientTls;
 import uk.safeguarding.interchange.trust.SigningKey;
 
 /**
@@ -57,7 +52,7 @@ public final class SubmitCommand {
                     .sign(Files.readAllBytes(file), format, Instant.now());
             URI url = URI.create(options.getOrDefault("url", "https://localhost:8443") + "/fhir/$process-message");
             HttpClient client = HttpClient.newBuilder()
-                    .sslContext(sslContext(
+                    .sslContext(ClientTls.context(
                             tlsStore, password, Path.of(options.getOrDefault("cacert", "certs-dev/root-ca.crt.pem"))))
                     .connectTimeout(Duration.ofSeconds(10))
                     .build();
@@ -110,26 +105,6 @@ public final class SubmitCommand {
         }
         return "HTTP " + response.statusCode() + "  response " + outcome + "  tracking id " + tracking + "  code "
                 + code + "  (sent as " + requested.mediaType() + ")";
-    }
-
-    private static SSLContext sslContext(Path p12, char[] password, Path caCert) throws Exception {
-        KeyStore keys = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(p12)) {
-            keys.load(in, password);
-        }
-        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        kmf.init(keys, password);
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        int i = 0;
-        for (var certificate : Pem.readCertificates(caCert)) {
-            trust.setCertificateEntry("ca-" + i++, certificate);
-        }
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
-        return context;
     }
 
     private static int usage(String problem) {

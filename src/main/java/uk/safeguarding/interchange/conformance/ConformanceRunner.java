@@ -3,7 +3,6 @@ package uk.safeguarding.interchange.conformance;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -11,7 +10,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,9 +25,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
@@ -40,7 +35,7 @@ import uk.safeguarding.interchange.intake.soap.SignedEnvelopes;
 import uk.safeguarding.interchange.intake.soap.SoapSecurity;
 import uk.safeguarding.interchange.intake.soap.SoapXml;
 import uk.safeguarding.interchange.trust.BundleSignature;
-import uk.safeguarding.interchange.trust.Pem;
+import uk.safeguarding.interchange.trust.ClientTls;
 import uk.safeguarding.interchange.trust.SigningKey;
 
 /**
@@ -756,7 +751,8 @@ public final class ConformanceRunner {
         return clients.computeIfAbsent(who == null ? Credentials.VENDOR : who, w -> {
             try {
                 return HttpClient.newBuilder()
-                        .sslContext(sslContext(credentials.tlsStore(w), credentials.tlsPasswordFor(w)))
+                        .sslContext(ClientTls.context(
+                                credentials.tlsStore(w), credentials.tlsPasswordFor(w), credentials.caCert()))
                         .version(HttpClient.Version.HTTP_1_1)
                         .connectTimeout(Duration.ofSeconds(10))
                         .build();
@@ -764,28 +760,5 @@ public final class ConformanceRunner {
                 throw new IllegalStateException("cannot load the TLS key store for " + w + ": " + e.getMessage(), e);
             }
         });
-    }
-
-    private SSLContext sslContext(Path p12, char[] password) throws Exception {
-        KeyManagerFactory kmf = null;
-        if (p12 != null) {
-            KeyStore keys = KeyStore.getInstance("PKCS12");
-            try (InputStream in = Files.newInputStream(p12)) {
-                keys.load(in, password);
-            }
-            kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            kmf.init(keys, password);
-        }
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        int i = 0;
-        for (var certificate : Pem.readCertificates(credentials.caCert())) {
-            trust.setCertificateEntry("ca-" + i++, certificate);
-        }
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(kmf == null ? null : kmf.getKeyManagers(), tmf.getTrustManagers(), null);
-        return context;
     }
 }
