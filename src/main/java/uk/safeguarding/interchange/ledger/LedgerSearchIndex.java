@@ -47,8 +47,8 @@ public final class LedgerSearchIndex {
     }
 
     /**
-     * The head: entries below it are in {@code ledger_search}; read with the rows in one statement by searches.
-     * Committed with the rows it covers, so a reader that sees it sees them.
+     * The head: entries below it are in {@code ledger_search}. It commits with the rows it covers and those rows never
+     * change, so a search may read it first and the rows in a later statement.
      */
     static long head(Connection c) throws SQLException {
         return LedgerReader.nextSeq(c, "ledger_search_head");
