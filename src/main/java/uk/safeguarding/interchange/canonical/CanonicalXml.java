@@ -8,15 +8,17 @@ import jakarta.xml.bind.Marshaller;
 import jakarta.xml.bind.Unmarshaller;
 import jakarta.xml.bind.UnmarshallerHandler;
 import jakarta.xml.bind.ValidationEvent;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Pattern;
-import javax.xml.transform.stream.StreamSource;
 import javax.xml.validation.Schema;
-import javax.xml.validation.Validator;
-import org.xml.sax.SAXException;
+import javax.xml.validation.ValidatorHandler;
+import org.glassfish.jaxb.runtime.v2.runtime.MarshallerImpl;
+import org.glassfish.jaxb.runtime.v2.runtime.output.ForkXmlOutput;
+import org.glassfish.jaxb.runtime.v2.runtime.output.SAXOutput;
+import org.glassfish.jaxb.runtime.v2.runtime.output.XmlOutput;
+import org.xml.sax.ErrorHandler;
+import org.xml.sax.SAXParseException;
 import uk.safeguarding.interchange.canonical.xml.Content;
 import uk.safeguarding.interchange.canonical.xml.EventCode;
 import uk.safeguarding.interchange.canonical.xml.InterchangeMessage;
@@ -42,10 +44,29 @@ public final class CanonicalXml {
     private static final Pattern ORG_ID = Pattern.compile(
             "urn:interchange:(school|la|mash|police|health|system|auditor|gateway):[A-Za-z0-9][A-Za-z0-9\\-]{0,62}");
 
+    /** Makes every schema error (not only fatal ones) end the writing. */
+    private static final ErrorHandler FAIL_ON_ERROR = new ErrorHandler() {
+        @Override
+        public void warning(SAXParseException exception) {}
+
+        @Override
+        public void error(SAXParseException exception) throws SAXParseException {
+            throw exception;
+        }
+
+        @Override
+        public void fatalError(SAXParseException exception) throws SAXParseException {
+            throw exception;
+        }
+    };
+
     private final JAXBContext context;
     private final Schema schema;
-    /** One validator per thread (a validator is not thread-safe; building one is the expensive part). */
-    private final ThreadLocal<Validator> validators;
+    /**
+     * One schema validator per thread, fed the document's SAX events while it is written (a validator is not
+     * thread-safe; building one is the expensive part).
+     */
+    private final ThreadLocal<ValidatorHandler> validators;
 
     public CanonicalXml() {
         try {
@@ -54,7 +75,11 @@ public final class CanonicalXml {
             throw new IllegalStateException("Cannot build the canonical JAXB context", e);
         }
         this.schema = SecureXml.loadSchema(SCHEMA_RESOURCE);
-        this.validators = ThreadLocal.withInitial(schema::newValidator);
+        this.validators = ThreadLocal.withInitial(() -> {
+            ValidatorHandler validator = schema.newValidatorHandler();
+            validator.setErrorHandler(FAIL_ON_ERROR);
+            return validator;
+        });
     }
 
     /** The compiled canonical schema (thread-safe), for callers that validate other representations of it. */
@@ -123,44 +148,35 @@ public final class CanonicalXml {
         return value != null && ORG_ID.matcher(value).matches();
     }
 
+    /**
+     * Writes the document; when {@code validate}, the JAXB runtime's serializer also feeds each SAX event to this
+     * thread's schema validator as it writes (the fork the runtime itself makes for {@code Marshaller.setSchema}, which
+     * however builds a new validator for every document, costing more than the writing: docs/performance.md, section
+     * 9). Validating the events costs less than reading the written bytes back (section 16). {@link #marshalValidated
+     * Document} writes through the same serializer without the fork, so the bytes are the same (checked by
+     * CanonicalXmlUnvalidatedTest).
+     */
     private byte[] marshal(InterchangeMessage message, boolean validate) {
         checkEventMatchesContent(message);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
-            Marshaller marshaller = context.createMarshaller();
+            // The JAXB reference implementation (jaxb-runtime) is the gateway's runtime; its marshaller takes an
+            // output.
+            MarshallerImpl marshaller = (MarshallerImpl) context.createMarshaller();
             marshaller.setEventHandler(event -> event.getSeverity() == ValidationEvent.WARNING);
-            marshaller.setProperty(Marshaller.JAXB_ENCODING, StandardCharsets.UTF_8.name());
             marshaller.setProperty(Marshaller.JAXB_FORMATTED_OUTPUT, Boolean.TRUE);
-            marshaller.marshal(OBJECTS.createInterchangeMessage(message), out);
+            XmlOutput output = marshaller.createWriter(out, StandardCharsets.UTF_8.name());
+            if (validate) {
+                output = new ForkXmlOutput(new SAXOutput(validators.get()), output);
+            }
+            marshaller.marshal(OBJECTS.createInterchangeMessage(message), output);
         } catch (MarshalException e) {
             throw new GatewayException(
                     ErrorCode.SCHEMA_XSD, "The canonical document to write violates the schema: " + describe(e), e);
         } catch (JAXBException e) {
             throw new IllegalStateException("Cannot marshal a canonical document", e);
         }
-        byte[] written = out.toByteArray();
-        if (validate) {
-            validateWritten(written);
-        }
-        return written;
-    }
-
-    /**
-     * Validates a document this class just wrote, with this thread's reused validator: the JAXB runtime's own
-     * validation ({@code Marshaller.setSchema}) builds a new schema validator for every document, which cost more
-     * than writing it (docs/performance.md, section 9). The bytes are ours, so no hardening is needed to read them.
-     */
-    private void validateWritten(byte[] written) {
-        try {
-            validators.get().validate(new StreamSource(new ByteArrayInputStream(written)));
-        } catch (SAXException e) {
-            throw new GatewayException(
-                    ErrorCode.SCHEMA_XSD,
-                    "The canonical document to write violates the schema: " + SecureXml.sanitise(e.getMessage()),
-                    e);
-        } catch (IOException e) {
-            throw new IllegalStateException("Cannot read back a canonical document", e);
-        }
+        return out.toByteArray();
     }
 
     /** The event a content element belongs to; the schema's choice guarantees exactly one is present. */
