@@ -36,6 +36,11 @@ public final class StrictJson {
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.withExactBigDecimals(true);
     private static final int MAX_KEY_IN_MESSAGE = 64;
+    /**
+     * The factory of the default depth, shared: a factory keeps the field names it has seen for its parsers to reuse,
+     * and building one per parse (a StrictJson per request) threw that away with every body.
+     */
+    private static final JsonFactory DEFAULT_DEPTH_FACTORY = factory(DEFAULT_MAX_DEPTH);
 
     private final long maxBytes;
     private final int maxDepth;
@@ -52,8 +57,12 @@ public final class StrictJson {
         }
         this.maxBytes = maxBytes;
         this.maxDepth = maxDepth;
-        // Jackson enforces the depth itself, before it allocates anything for the deeper level.
-        this.factory = JsonFactory.builder()
+        this.factory = maxDepth == DEFAULT_MAX_DEPTH ? DEFAULT_DEPTH_FACTORY : factory(maxDepth);
+    }
+
+    /** Jackson enforces the depth itself, before it allocates anything for the deeper level. */
+    private static JsonFactory factory(int maxDepth) {
+        return JsonFactory.builder()
                 .streamReadConstraints(StreamReadConstraints.builder()
                         .maxNestingDepth(maxDepth)
                         .build())
