@@ -147,11 +147,39 @@ public final class Deliveries {
             String actor,
             EventCode event)
             throws SQLException {
-        Optional<Locked> found = lock(connection, trackingId, recipientId);
+        return move(connection, lock(connection, trackingId, recipientId), to, outcome, errorCode, actor, event);
+    }
+
+    /**
+     * As {@link #move}, for a row the caller's transaction has just updated and so already holds locked: it is read
+     * without {@code FOR UPDATE}, which in H2 writes the row once more (a version and an undo entry) only to lock it.
+     */
+    public Optional<DeliveryState> moveUpdated(
+            Connection connection,
+            String trackingId,
+            String recipientId,
+            DeliveryState to,
+            String actor,
+            EventCode event)
+            throws SQLException {
+        return move(connection, select(connection, trackingId, recipientId, false), to, null, null, actor, event);
+    }
+
+    private Optional<DeliveryState> move(
+            Connection connection,
+            Optional<Locked> found,
+            DeliveryState to,
+            String outcome,
+            String errorCode,
+            String actor,
+            EventCode event)
+            throws SQLException {
         if (found.isEmpty() || !found.get().row().state().canMoveTo(to)) {
             return Optional.empty();
         }
         Locked locked = found.get();
+        String trackingId = locked.row().trackingId();
+        String recipientId = locked.row().recipientId();
         Instant due = SlaDue.dueAt(
                 locked.slaDeadline(), locked.slaAwaits(), locked.row().role(), to, locked.escalated());
         try (PreparedStatement update = connection.prepareStatement(

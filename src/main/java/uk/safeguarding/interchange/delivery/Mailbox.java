@@ -301,15 +301,8 @@ public final class Mailbox {
         }
         Optional<DeliveryState> before = first == 0
                 ? Optional.empty()
-                : deliveries.move(
-                        connection,
-                        trackingId,
-                        recipient,
-                        DeliveryState.DELIVERED,
-                        null,
-                        null,
-                        callerId,
-                        message.event());
+                : deliveries.moveUpdated(
+                        connection, trackingId, recipient, DeliveryState.DELIVERED, callerId, message.event());
         if (before.isEmpty() || receipt.isEmpty()) {
             DeliveryState state = before.isPresent()
                     ? DeliveryState.DELIVERED
