@@ -1,8 +1,10 @@
 package uk.safeguarding.interchange.intake.fhir;
 
 import ca.uhn.fhir.parser.DataFormatException;
+import ca.uhn.fhir.parser.IJsonLikeParser;
 import ca.uhn.fhir.parser.IParser;
 import ca.uhn.fhir.parser.StrictErrorHandler;
+import ca.uhn.fhir.parser.json.jackson.JacksonStructure;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -21,9 +23,9 @@ import uk.safeguarding.interchange.trust.StrictJson;
  * The one place FHIR bytes become a Bundle and back, for the intake, the replies and the submit tool, so that what
  * is signed is exactly what is parsed.
  *
- * <p>JSON: the body is parsed twice from the same bytes, by {@link StrictJson} (the tree the signature covers) and by
- * HAPI's JSON parser in strict mode (unknown elements and invalid values are errors, so HAPI cannot silently drop
- * content the signature covered). XML: the bytes are first checked by {@link SecureXml} (no DOCTYPE, entities,
+ * <p>JSON: the body is parsed once, by {@link StrictJson} (the tree the signature covers), and HAPI's JSON parser in
+ * strict mode builds the Bundle from that same tree (unknown elements and invalid values are errors, so HAPI cannot
+ * silently drop content the signature covered, and no second, more lenient reading of the bytes can differ from it). XML: the bytes are first checked by {@link SecureXml} (no DOCTYPE, entities,
  * external references; bounded depth and size), then parsed by HAPI's XML parser in strict mode; the tree the
  * signature covers is <b>the Bundle's FHIR JSON as HAPI FHIR encodes it</b> ({@link #jsonTree}), i.e. the standard FHIR
  * JSON representation of the same content. For that conversion HAPI is configured to keep the content as received
@@ -86,7 +88,7 @@ public final class FhirEncoding {
             if (!"Bundle".equals(tree.path("resourceType").textValue())) {
                 throw new GatewayException(ErrorCode.SCHEMA_NOT_MESSAGE, "The resource is not a Bundle.");
             }
-            return new Decoded((ObjectNode) tree, parseHapi(modelParser(format), format, body));
+            return new Decoded((ObjectNode) tree, parseHapi((ObjectNode) tree));
         }
         // Before HAPI sees it: no DTD, no entities, bounded; the exact codes come from SecureXml.
         SecureXml.parse(body, null, null);
@@ -99,9 +101,33 @@ public final class FhirEncoding {
         try {
             resource = parser.parseResource(new ByteArrayInputStream(body));
         } catch (DataFormatException e) {
-            // HAPI's message can quote values; only the kind of problem is returned.
-            throw new GatewayException(ErrorCode.SCHEMA_PROFILE, "The body is not valid FHIR R4 " + format + ".");
+            throw notFhir(format);
         }
+        return bundle(resource);
+    }
+
+    /**
+     * HAPI's model of the very tree the signature covers: HAPI reads {@code tree} (it does not change it) instead of
+     * parsing the bytes a second time with its own, more lenient JSON settings.
+     */
+    private static Bundle parseHapi(ObjectNode tree) {
+        JacksonStructure structure = new JacksonStructure();
+        structure.setNativeObject(tree);
+        IBaseResource resource;
+        try {
+            resource = ((IJsonLikeParser) modelParser(FhirFormat.JSON)).parseResource(structure);
+        } catch (DataFormatException e) {
+            throw notFhir(FhirFormat.JSON);
+        }
+        return bundle(resource);
+    }
+
+    private static GatewayException notFhir(FhirFormat format) {
+        // HAPI's message can quote values; only the kind of problem is returned.
+        return new GatewayException(ErrorCode.SCHEMA_PROFILE, "The body is not valid FHIR R4 " + format + ".");
+    }
+
+    private static Bundle bundle(IBaseResource resource) {
         if (!(resource instanceof Bundle bundle)) {
             throw new GatewayException(ErrorCode.SCHEMA_NOT_MESSAGE, "The resource is not a Bundle.");
         }

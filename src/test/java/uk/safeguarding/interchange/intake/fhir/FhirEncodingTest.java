@@ -3,6 +3,7 @@ package uk.safeguarding.interchange.intake.fhir;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ca.uhn.fhir.parser.IParser;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -45,6 +46,19 @@ class FhirEncodingTest {
         ObjectNode fromXml = ENCODING.decode(xml, FhirFormat.XML).tree();
 
         assertThat(Jcs.canonicalString(fromXml)).isEqualTo(Jcs.canonicalString(new StrictJson(1 << 20).parse(json)));
+    }
+
+    @ParameterizedTest
+    @MethodSource("examples")
+    void theJsonBundleIsHapisModelOfTheSignedTreeWhichStaysAsReceived(String example) {
+        byte[] json = Jsonish.bytes(SignedMessages.example(example));
+
+        FhirEncoding.Decoded decoded = ENCODING.decode(json, FhirFormat.JSON);
+
+        assertThat(decoded.tree()).isEqualTo(new StrictJson(1 << 20).parse(json));
+        IParser hapi = FhirEncoding.modelParser(FhirFormat.JSON);
+        assertThat(hapi.encodeResourceToString(decoded.bundle()))
+                .isEqualTo(hapi.encodeResourceToString(hapi.parseResource(new String(json, StandardCharsets.UTF_8))));
     }
 
     @Test
