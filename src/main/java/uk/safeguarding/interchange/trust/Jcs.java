@@ -88,11 +88,19 @@ public final class Jcs {
         return node.doubleValue();
     }
 
-    /** RFC 8785 §3.2.2.2: the ECMAScript JSON.stringify escaping. */
+    /**
+     * RFC 8785 §3.2.2.2: the ECMAScript JSON.stringify escaping. Characters that need no escaping are copied in runs
+     * (most strings have none), not one by one.
+     */
     private static void writeString(String s, StringBuilder out) {
         out.append('"');
+        int run = 0;
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
+            if (c >= 0x20 && c != '"' && c != '\\' && !Character.isSurrogate(c)) {
+                continue;
+            }
+            out.append(s, run, i);
             switch (c) {
                 case '"' -> out.append("\\\"");
                 case '\\' -> out.append("\\\\");
@@ -108,15 +116,14 @@ public final class Jcs {
                             && i + 1 < s.length()
                             && Character.isLowSurrogate(s.charAt(i + 1))) {
                         out.append(c).append(s.charAt(++i));
-                    } else if (Character.isSurrogate(c)) {
-                        throw new IllegalArgumentException("JCS cannot serialize a lone surrogate");
                     } else {
-                        out.append(c);
+                        throw new IllegalArgumentException("JCS cannot serialize a lone surrogate");
                     }
                 }
             }
+            run = i + 1;
         }
-        out.append('"');
+        out.append(s, run, s.length()).append('"');
     }
 
     /**

@@ -128,6 +128,19 @@ class JcsTest {
                 .isEqualTo("[\"\\b\\t\\n\\f\\r\\u0000\\u001f\u007f\u2028\u2029\uD83D\uDE00/<>&é\"]");
     }
 
+    @ParameterizedTest
+    @CsvSource({"'a\uD83D'", "'\uDE00a'", "'\uD83Da'", "'\uDE00\uD83D'"})
+    void rejectsLoneSurrogatesWhereverTheyAre(String text) {
+        assertThatThrownBy(() -> Jcs.canonicalString(JsonNodeFactory.instance.textNode(text)))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void copiesTextBetweenEscapesUnchanged() {
+        assertThat(Jcs.canonicalString(JsonNodeFactory.instance.textNode("ab\"cd\n\uD83D\uDE00ef")))
+                .isEqualTo("\"ab\\\"cd\\n\uD83D\uDE00ef\"");
+    }
+
     @Test
     void writesUtf8BytesWithoutWhitespace() {
         JsonNode node = json.parse("{ \"b\" : [ 1 , 2 ] , \"a\" : \"é\" }".getBytes(StandardCharsets.UTF_8));
