@@ -17,8 +17,6 @@ import org.glassfish.jaxb.runtime.v2.runtime.MarshallerImpl;
 import org.glassfish.jaxb.runtime.v2.runtime.output.ForkXmlOutput;
 import org.glassfish.jaxb.runtime.v2.runtime.output.SAXOutput;
 import org.glassfish.jaxb.runtime.v2.runtime.output.XmlOutput;
-import org.xml.sax.ErrorHandler;
-import org.xml.sax.SAXParseException;
 import uk.safeguarding.interchange.canonical.xml.Content;
 import uk.safeguarding.interchange.canonical.xml.EventCode;
 import uk.safeguarding.interchange.canonical.xml.InterchangeMessage;
@@ -44,22 +42,6 @@ public final class CanonicalXml {
     private static final Pattern ORG_ID = Pattern.compile(
             "urn:interchange:(school|la|mash|police|health|system|auditor|gateway):[A-Za-z0-9][A-Za-z0-9\\-]{0,62}");
 
-    /** Makes every schema error (not only fatal ones) end the writing. */
-    private static final ErrorHandler FAIL_ON_ERROR = new ErrorHandler() {
-        @Override
-        public void warning(SAXParseException exception) {}
-
-        @Override
-        public void error(SAXParseException exception) throws SAXParseException {
-            throw exception;
-        }
-
-        @Override
-        public void fatalError(SAXParseException exception) throws SAXParseException {
-            throw exception;
-        }
-    };
-
     private final JAXBContext context;
     private final Schema schema;
     /**
@@ -77,7 +59,7 @@ public final class CanonicalXml {
         this.schema = SecureXml.loadSchema(SCHEMA_RESOURCE);
         this.validators = ThreadLocal.withInitial(() -> {
             ValidatorHandler validator = schema.newValidatorHandler();
-            validator.setErrorHandler(FAIL_ON_ERROR);
+            validator.setErrorHandler(SecureXml.FAIL_FAST);
             return validator;
         });
     }

@@ -51,6 +51,22 @@ public final class SecureXml {
     /** Most elements plus attributes accepted in one document. */
     public static final int MAX_NODES = 50_000;
 
+    /** Ends parsing or validation at the first error, not only at a fatal one; warnings are ignored. Stateless. */
+    static final ErrorHandler FAIL_FAST = new ErrorHandler() {
+        @Override
+        public void warning(SAXParseException e) {}
+
+        @Override
+        public void error(SAXParseException e) throws SAXException {
+            throw e;
+        }
+
+        @Override
+        public void fatalError(SAXParseException e) throws SAXException {
+            throw e;
+        }
+    };
+
     private static final String CLASSPATH_BASE = "https://classpath.interchange.invalid";
     private static final Pattern CVC_KEY = Pattern.compile("^(cvc-[A-Za-z0-9.\\-]+):");
     private static final Pattern TYPE_NAME = Pattern.compile("for type '([^']+)'");
@@ -120,7 +136,7 @@ public final class SecureXml {
         try {
             XMLReader reader = newReader();
             reader.setContentHandler(tracker);
-            reader.setErrorHandler(new FailFast());
+            reader.setErrorHandler(FAIL_FAST);
             reader.setProperty("http://xml.org/sax/properties/lexical-handler", new DtdRejecter());
             reader.parse(new InputSource(new ByteArrayInputStream(xml)));
         } catch (SAXException e) {
@@ -219,21 +235,6 @@ public final class SecureXml {
             throw new Rejection(new GatewayException(
                     ErrorCode.SCHEMA_DTD_FORBIDDEN,
                     "The XML has a DOCTYPE declaration; DTDs and entities are not accepted."));
-        }
-    }
-
-    private static final class FailFast implements ErrorHandler {
-        @Override
-        public void warning(SAXParseException e) {}
-
-        @Override
-        public void error(SAXParseException e) throws SAXException {
-            throw e;
-        }
-
-        @Override
-        public void fatalError(SAXParseException e) throws SAXException {
-            throw e;
         }
     }
 
