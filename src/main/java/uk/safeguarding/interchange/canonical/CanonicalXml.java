@@ -132,18 +132,18 @@ public final class CanonicalXml {
 
     /**
      * Writes the document; when {@code validate}, the JAXB runtime's serializer also feeds each SAX event to this
-     * thread's schema validator as it writes (the fork the runtime itself makes for {@code Marshaller.setSchema}, which
-     * however builds a new validator for every document, costing more than the writing: docs/performance.md, section
-     * 9). Validating the events costs less than reading the written bytes back (section 16). {@link #marshalValidated
-     * Document} writes through the same serializer without the fork, so the bytes are the same (checked by
-     * CanonicalXmlUnvalidatedTest).
+     * thread's schema validator as it writes. The runtime makes the same fork for {@code Marshaller.setSchema}, but
+     * builds a new validator for every document, which costs more than the writing (docs/performance.md, section 9);
+     * validating the events costs less than reading the written bytes back (section 16). {@link
+     * #marshalValidatedDocument} writes through the same serializer without the fork, so the bytes are the same
+     * (CanonicalXmlUnvalidatedTest).
      */
     private byte[] marshal(InterchangeMessage message, boolean validate) {
         checkEventMatchesContent(message);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
-            // The JAXB reference implementation (jaxb-runtime) is the gateway's runtime; its marshaller takes an
-            // output.
+            // The gateway's JAXB runtime is the reference implementation (jaxb-runtime), whose marshaller writes to
+            // an XmlOutput: the only way to hand it the fork.
             MarshallerImpl marshaller = (MarshallerImpl) context.createMarshaller();
             marshaller.setEventHandler(event -> event.getSeverity() == ValidationEvent.WARNING);
             marshaller.setProperty(Marshaller.JAXB_FORMATTED_OUTPUT, Boolean.TRUE);

@@ -25,11 +25,12 @@ import uk.safeguarding.interchange.trust.StrictJson;
  *
  * <p>JSON: the body is parsed once, by {@link StrictJson} (the tree the signature covers), and HAPI's JSON parser in
  * strict mode builds the Bundle from that same tree (unknown elements and invalid values are errors, so HAPI cannot
- * silently drop content the signature covered, and no second, more lenient reading of the bytes can differ from it). XML: the bytes are first checked by {@link SecureXml} (no DOCTYPE, entities,
- * external references; bounded depth and size), then parsed by HAPI's XML parser in strict mode; the tree the
- * signature covers is <b>the Bundle's FHIR JSON as HAPI FHIR encodes it</b> ({@link #jsonTree}), i.e. the standard FHIR
- * JSON representation of the same content. For that conversion HAPI is configured to keep the content as received
- * ({@link #parser}: resource ids are not replaced by {@code fullUrl}, reference versions are kept); {@code
+ * silently drop content the signature covered, and no second, more lenient reading of the bytes can differ from it).
+ * XML: the bytes are first checked by {@link SecureXml} (no DOCTYPE, entities, external references; bounded depth and
+ * size), then parsed by HAPI's XML parser in strict mode; the tree the signature covers is <b>the Bundle's FHIR JSON as
+ * HAPI FHIR encodes it</b> ({@link #jsonTree}), i.e. the standard FHIR JSON representation of the same content. For
+ * that conversion HAPI is configured to keep the content as received ({@link #parser}: resource ids are not replaced
+ * by {@code fullUrl}, reference versions are kept); {@code
  * FhirEncodingTest} proves JSON → XML → JSON is lossless under JCS for every example. The Bundle handed to validation
  * and translation is parsed with HAPI's defaults ({@link #modelParser}), which the profiles and translators expect.
  * Thread-safe.
