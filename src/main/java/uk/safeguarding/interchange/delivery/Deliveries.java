@@ -339,15 +339,19 @@ public final class Deliveries {
                 sla.terms(event, message.priority(), now, "primary"));
     }
 
-    /** Records that the (message, recipient) is on the recipient's queue. */
-    public void markQueued(Connection connection, String trackingId, String recipientId) throws SQLException {
+    /** Records that these (message, recipient) pairs are on their recipients' queues: one statement, run as a batch. */
+    public void markQueued(Connection connection, List<DeliveryRelay.Pending> queued) throws SQLException {
+        Timestamp now = Timestamp.from(now());
         try (PreparedStatement update = connection.prepareStatement(
                 "UPDATE delivery SET queued_at = ?, attempts = attempts + 1 WHERE tracking_id = ? AND recipient_id = ?"
                         + " AND queued_at IS NULL")) {
-            update.setTimestamp(1, Timestamp.from(now()));
-            update.setString(2, trackingId);
-            update.setString(3, recipientId);
-            update.executeUpdate();
+            for (DeliveryRelay.Pending p : queued) {
+                update.setTimestamp(1, now);
+                update.setString(2, p.trackingId());
+                update.setString(3, p.recipientId());
+                update.addBatch();
+            }
+            update.executeBatch();
         }
     }
 

@@ -71,9 +71,7 @@ public final class DeliveryRelay {
         }
         List<Pending> published = List.copyOf(pending);
         group.later((connection, after) -> {
-            for (Pending p : published) {
-                deliveries.markQueued(connection, p.trackingId(), p.recipientId());
-            }
+            deliveries.markQueued(connection, published);
             return null;
         });
     }
