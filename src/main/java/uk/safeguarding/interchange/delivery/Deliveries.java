@@ -151,18 +151,15 @@ public final class Deliveries {
     }
 
     /**
-     * As {@link #move}, for a row the caller's transaction has just updated and so already holds locked: it is read
-     * without {@code FOR UPDATE}, which in H2 writes the row once more (a version and an undo entry) only to lock it.
+     * {@link #move} to {@code DELIVERED} for an acknowledgement, whose transaction has just updated the row and so
+     * already holds it locked: it is read without {@code FOR UPDATE}, which in H2 writes the row once more (a version
+     * and an undo entry) only to lock it.
      */
-    public Optional<DeliveryState> moveUpdated(
-            Connection connection,
-            String trackingId,
-            String recipientId,
-            DeliveryState to,
-            String actor,
-            EventCode event)
+    public Optional<DeliveryState> moveAcknowledged(
+            Connection connection, String trackingId, String recipientId, String actor, EventCode event)
             throws SQLException {
-        return move(connection, select(connection, trackingId, recipientId, false), to, null, null, actor, event);
+        Optional<Locked> held = select(connection, trackingId, recipientId, false);
+        return move(connection, held, DeliveryState.DELIVERED, null, null, actor, event);
     }
 
     private Optional<DeliveryState> move(

@@ -301,8 +301,7 @@ public final class Mailbox {
         }
         Optional<DeliveryState> before = first == 0
                 ? Optional.empty()
-                : deliveries.moveUpdated(
-                        connection, trackingId, recipient, DeliveryState.DELIVERED, callerId, message.event());
+                : deliveries.moveAcknowledged(connection, trackingId, recipient, callerId, message.event());
         if (before.isEmpty() || receipt.isEmpty()) {
             DeliveryState state = before.isPresent()
                     ? DeliveryState.DELIVERED
