@@ -15,6 +15,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.Lock;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Base;
 import org.hl7.fhir.r4.model.Bundle;
@@ -77,6 +78,7 @@ public final class FastProfileValidator {
 
     private final IValidationSupport support;
     private final ValidationSupportContext supportContext;
+    private final Lock supportLock;
     private final Map<String, Node> profiles = new HashMap<>();
     private final Map<String, String> profileType = new HashMap<>();
     private final Map<String, String> extensionContexts = new HashMap<>();
@@ -90,10 +92,14 @@ public final class FastProfileValidator {
     /**
      * Compiles the validator from the support chain's snapshots of our profiles.
      *
+     * @param supportLock held while a verdict asks the support chain (a code of a required binding that could not
+     *     be expanded), so the chain's owner can release its definitions in between ({@link ProfileValidator})
      * @throws IllegalStateException if a profile cannot be snapshotted or compiled
      */
-    public FastProfileValidator(FhirContext context, IValidationSupport support, ConformanceResources resources) {
+    FastProfileValidator(
+            FhirContext context, IValidationSupport support, ConformanceResources resources, Lock supportLock) {
         this.support = Objects.requireNonNull(support);
+        this.supportLock = Objects.requireNonNull(supportLock);
         this.supportContext = new ValidationSupportContext(support);
         this.resourceTypes = Set.copyOf(context.getResourceTypes());
         for (CodeSystem cs : resources.codeSystems()) {
@@ -948,12 +954,15 @@ public final class FastProfileValidator {
                 return known;
             }
             boolean ok;
+            supportLock.lock();
             try {
                 IValidationSupport.CodeValidationResult r = support.validateCode(
                         supportContext, new ConceptValidationOptions(), system, code, null, valueSet);
                 ok = r != null && r.isOk() && r.getSeverity() == null;
             } catch (RuntimeException e) {
                 ok = false;
+            } finally {
+                supportLock.unlock();
             }
             if (ok && validatedCodes.size() < MAX_CACHED_CODES) {
                 validatedCodes.put(key, true);

@@ -7,9 +7,14 @@ import ca.uhn.fhir.validation.FhirValidator;
 import ca.uhn.fhir.validation.ResultSeverityEnum;
 import ca.uhn.fhir.validation.SingleValidationMessage;
 import ca.uhn.fhir.validation.ValidationOptions;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.hl7.fhir.common.hapi.validation.support.CommonCodeSystemsTerminologyService;
 import org.hl7.fhir.common.hapi.validation.support.InMemoryTerminologyServerValidationSupport;
 import org.hl7.fhir.common.hapi.validation.support.PrePopulatedValidationSupport;
@@ -31,6 +36,10 @@ import uk.safeguarding.interchange.intake.fhir.FhirContexts;
  * warm-up resource (a few seconds); the first {@link #validate(Bundle)} starts compiling the {@link
  * FastProfileValidator} in the background (until it is ready, and if it ever fails to compile, HAPI validates
  * every message). {@link #validate} is thread-safe.
+ *
+ * <p>HAPI's validator and the FHIR core definitions it loads (about 140 MB of a 512 MB heap) are released when
+ * HAPI has not validated for {@link #HAPI_IDLE_RELEASE} and loaded again, in about a second, for the next message
+ * the fast path does not accept: equally strict, that one message is slower.
  *
  * <p>Message Bundles ({@link #validate(Bundle)}) go through the {@link FastProfileValidator} first: when it
  * ACCEPTs (everything in the message is covered by a rule it models, and all hold) the result is valid with no
@@ -58,27 +67,59 @@ public final class ProfileValidator {
     private static final byte[] SIGNATURE_PLACEHOLDER = java.util.Base64.getDecoder()
             .decode("ZXlKaGJHY2lPaUpTVXpJMU5pSjkuLmNHeGhZMlZvYjJ4a1pYSXRjMmxuYm1GMGRYSmxMVzV2ZEMxaExYSmxZV3d0YjI1bA==");
 
+    /**
+     * How long HAPI's validator stays loaded after it last validated: then it is released with the FHIR core
+     * definitions it loaded, and built again when a message needs it.
+     */
+    static final Duration HAPI_IDLE_RELEASE = Duration.ofMinutes(2);
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ProfileValidator.class);
+
     private final FhirContext context;
     private final ConformanceResources resources;
+    private final DefaultProfileValidationSupport coreDefinitions;
     private final ValidationSupportChain supportChain;
-    private final FhirValidator validator;
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ProfileValidator.class);
+    private final long idleReleaseNanos;
+
+    /**
+     * Held (shared) while HAPI validates or the fast path asks the support chain; {@link #releaseIfIdle} takes it
+     * exclusively, so the definitions are never released under a validation. One per JVM, like the FHIR core
+     * definitions themselves ({@link DefaultProfileValidationSupport} keeps them in a static map, shared by every
+     * instance).
+     */
+    private static final ReentrantReadWriteLock HAPI_LOCK = new ReentrantReadWriteLock();
+
+    /** HAPI's validator while loaded; null once released (built again by {@link #hapi()}). */
+    private volatile FhirValidator hapi;
+
+    private volatile long lastHapiUse = System.nanoTime();
+
+    private final AtomicInteger hapiLoads = new AtomicInteger();
 
     /**
      * Compiled in the background when the first message Bundle is validated, so start-up is neither delayed nor
      * competed with; until it is ready HAPI validates every message.
      */
-    private final java.util.concurrent.CompletableFuture<FastProfileValidator> fast =
-            new java.util.concurrent.CompletableFuture<>();
+    private final CompletableFuture<FastProfileValidator> fast = new CompletableFuture<>();
 
-    private final java.util.concurrent.atomic.AtomicBoolean compilationStarted =
-            new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean compilationStarted = new AtomicBoolean();
 
     public ProfileValidator(ConformanceResources resources) {
+        this(resources, HAPI_IDLE_RELEASE);
+    }
+
+    /** With another idle time before HAPI's validator is released (tests). */
+    ProfileValidator(ConformanceResources resources, Duration hapiIdleRelease) {
         this.context = FhirContexts.r4();
         this.resources = Objects.requireNonNull(resources);
-        this.supportChain = offlineSupportChain(context, resources);
+        this.coreDefinitions = new DefaultProfileValidationSupport(context);
+        this.supportChain = offlineSupportChain(context, coreDefinitions, resources);
+        this.idleReleaseNanos = hapiIdleRelease.toNanos();
+        warmUp();
+    }
 
+    /** HAPI's validator over the support chain, as strict as the class comment says. */
+    private FhirValidator newHapiValidator() {
         FhirInstanceValidator instanceValidator = new FhirInstanceValidator(supportChain);
         // A national interchange accepts only extensions it (or FHIR core) defines.
         instanceValidator.setAnyExtensionsAllowed(false);
@@ -92,8 +133,64 @@ public final class ProfileValidator {
         fhirValidator.setValidateAgainstStandardSchema(false);
         fhirValidator.setValidateAgainstStandardSchematron(false);
         fhirValidator.registerValidatorModule(instanceValidator);
-        this.validator = fhirValidator;
-        warmUp();
+        return fhirValidator;
+    }
+
+    /** The loaded validator, built first if it was released. Call with {@link #HAPI_LOCK} held (shared). */
+    private FhirValidator hapi() {
+        FhirValidator loaded = hapi;
+        if (loaded == null) {
+            synchronized (this) {
+                loaded = hapi;
+                if (loaded == null) {
+                    LOG.info("Loading HAPI's validator for a message the fast path did not accept");
+                    loaded = newHapiValidator();
+                    hapi = loaded;
+                    hapiLoads.incrementAndGet();
+                }
+            }
+        }
+        lastHapiUse = System.nanoTime();
+        return loaded;
+    }
+
+    /**
+     * Releases HAPI's validator, the FHIR core definitions and the chain's caches (about 140 MB) when HAPI has not
+     * validated for {@link #HAPI_IDLE_RELEASE}: while the fast path accepts every message they are not needed, and a
+     * smaller live set leaves the young generation room (docs/performance.md section 17). Never waits: when a
+     * validation holds the definitions, a later call releases them.
+     */
+    private void releaseIfIdle() {
+        if (hapi == null
+                || System.nanoTime() - lastHapiUse < idleReleaseNanos
+                || !HAPI_LOCK.writeLock().tryLock()) {
+            return;
+        }
+        try {
+            if (hapi == null || System.nanoTime() - lastHapiUse < idleReleaseNanos) {
+                return;
+            }
+            hapi = null;
+            coreDefinitions.flush();
+            supportChain.invalidateCaches();
+            LOG.info("Released HAPI's validator: the fast path accepted every message for {}", idleDuration());
+        } finally {
+            HAPI_LOCK.writeLock().unlock();
+        }
+    }
+
+    private Duration idleDuration() {
+        return Duration.ofNanos(idleReleaseNanos);
+    }
+
+    /** Whether HAPI's validator is loaded now (tests). */
+    boolean hapiLoaded() {
+        return hapi != null;
+    }
+
+    /** How many times HAPI's validator has been built (tests). */
+    int hapiLoads() {
+        return hapiLoads.get();
     }
 
     private void startCompilation() {
@@ -103,7 +200,7 @@ public final class ProfileValidator {
         Thread thread = new Thread(
                 () -> {
                     try {
-                        fast.complete(new FastProfileValidator(context, supportChain, resources));
+                        fast.complete(new FastProfileValidator(context, supportChain, resources, HAPI_LOCK.readLock()));
                     } catch (RuntimeException | Error e) {
                         // Never fatal: every message then goes to HAPI, which is slower but as strict.
                         LOG.error(
@@ -122,13 +219,14 @@ public final class ProfileValidator {
      * only), in-memory terminology (value sets whose code systems are loaded), and the common code systems
      * HAPI knows without a server (MIME types, languages, countries, UCUM). No remote terminology service.
      */
-    static ValidationSupportChain offlineSupportChain(FhirContext context, ConformanceResources resources) {
+    static ValidationSupportChain offlineSupportChain(
+            FhirContext context, DefaultProfileValidationSupport coreDefinitions, ConformanceResources resources) {
         PrePopulatedValidationSupport ours = new PrePopulatedValidationSupport(context);
         resources.structureDefinitions().forEach(ours::addStructureDefinition);
         resources.valueSets().forEach(ours::addValueSet);
         resources.codeSystems().forEach(ours::addCodeSystem);
         return new ValidationSupportChain(
-                new DefaultProfileValidationSupport(context),
+                coreDefinitions,
                 ours,
                 new SnapshotGeneratingValidationSupport(context),
                 new InMemoryTerminologyServerValidationSupport(context),
@@ -160,6 +258,7 @@ public final class ProfileValidator {
         startCompilation();
         FastProfileValidator compiled = fast.isDone() && !fast.isCompletedExceptionally() ? fast.join() : null;
         if (compiled != null && compiled.verdict(bundle).verdict() == FastProfileValidator.Verdict.ACCEPT) {
+            releaseIfIdle();
             return new ProfileValidationResult(List.of());
         }
         return validate(bundle, ConformanceResources.MESSAGE_BUNDLE_PROFILE);
@@ -177,7 +276,14 @@ public final class ProfileValidator {
             resource = copy;
         }
         ValidationOptions options = new ValidationOptions().addProfile(profileUrl);
-        List<ValidationIssue> issues = validator.validateWithResult(resource, options).getMessages().stream()
+        List<SingleValidationMessage> messages;
+        HAPI_LOCK.readLock().lock();
+        try {
+            messages = hapi().validateWithResult(resource, options).getMessages();
+        } finally {
+            HAPI_LOCK.readLock().unlock();
+        }
+        List<ValidationIssue> issues = messages.stream()
                 .filter(m -> !isSignatureVerificationIssue(m))
                 .map(ProfileValidator::issue)
                 .toList();
