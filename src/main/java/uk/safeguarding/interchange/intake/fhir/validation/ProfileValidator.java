@@ -38,8 +38,8 @@ import uk.safeguarding.interchange.intake.fhir.FhirContexts;
  * every message). {@link #validate} is thread-safe.
  *
  * <p>HAPI's validator and the FHIR core definitions it loads (about 140 MB of a 512 MB heap) are released when
- * HAPI has not validated for {@link #HAPI_IDLE_RELEASE} and loaded again, in about a second, for the next message
- * the fast path does not accept: equally strict, that one message is slower.
+ * HAPI has not validated for {@link #HAPI_IDLE_RELEASE} and loaded again, in one to a few seconds, for the next
+ * message the fast path does not accept: equally strict, that one message is slower.
  *
  * <p>Message Bundles ({@link #validate(Bundle)}) go through the {@link FastProfileValidator} first: when it
  * ACCEPTs (everything in the message is covered by a rule it models, and all hold) the result is valid with no
@@ -143,7 +143,7 @@ public final class ProfileValidator {
             synchronized (this) {
                 loaded = hapi;
                 if (loaded == null) {
-                    LOG.info("Loading HAPI's validator for a message the fast path did not accept");
+                    LOG.info("Loading HAPI's validator (the FHIR core definitions load with its first validation)");
                     loaded = newHapiValidator();
                     hapi = loaded;
                     hapiLoads.incrementAndGet();
@@ -173,14 +173,12 @@ public final class ProfileValidator {
             hapi = null;
             coreDefinitions.flush();
             supportChain.invalidateCaches();
-            LOG.info("Released HAPI's validator: the fast path accepted every message for {}", idleDuration());
+            LOG.info(
+                    "Released HAPI's validator: the fast path accepted every message for {}",
+                    Duration.ofNanos(idleReleaseNanos));
         } finally {
             HAPI_LOCK.writeLock().unlock();
         }
-    }
-
-    private Duration idleDuration() {
-        return Duration.ofNanos(idleReleaseNanos);
     }
 
     /** Whether HAPI's validator is loaded now (tests). */
@@ -199,6 +197,8 @@ public final class ProfileValidator {
         }
         Thread thread = new Thread(
                 () -> {
+                    // Compiling reads the definitions: no release meanwhile (by another instance, in tests).
+                    HAPI_LOCK.readLock().lock();
                     try {
                         fast.complete(new FastProfileValidator(context, supportChain, resources, HAPI_LOCK.readLock()));
                     } catch (RuntimeException | Error e) {
@@ -207,6 +207,8 @@ public final class ProfileValidator {
                                 "The fast profile validator could not be compiled; validating every message with HAPI",
                                 e);
                         fast.completeExceptionally(e);
+                    } finally {
+                        HAPI_LOCK.readLock().unlock();
                     }
                 },
                 "fast-profile-validator-compiler");
