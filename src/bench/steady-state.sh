@@ -8,7 +8,8 @@
 # thread group, and the database transactions per accepted referral (store.CommitEvent, recorded by JFR with
 # src/bench/commits.jfc). Results in target/bench/steady-TIME/.
 # Environment: BENCH_PORT (18443), BENCH_HEAP (512m), WARM (bench load options), JFR_RUN (a JFR settings name, e.g.
-# "default": records each measured run to its own .jfr; its throughput then is not a number to quote).
+# "default": records each measured run to its own .jfr; its throughput then is not a number to quote), BENCH_KEEP_DATA
+# (keep the gateway's data directory, deleted by default once the gateway has stopped).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -95,4 +96,9 @@ for run in "${runs[@]}"; do
       "$out/run-$n.threads-before" "$out/run-$n.threads-after"
   } | tee -a "$out/summary.txt"
 done
+# The gateway's data directory (1–2 GB per run) is deleted once it has stopped, unless BENCH_KEEP_DATA is set: runs
+# that kept theirs filled this VM's disk past Artemis's 90 % limit, which blocks the broker (docs/operations.md).
+kill -TERM $gateway 2>/dev/null || true
+wait $gateway 2>/dev/null || true
+[ -n "${BENCH_KEEP_DATA:-}" ] || rm -rf "$data"
 echo "Results: $out/summary.txt" >&2
