@@ -2,12 +2,14 @@
 # ./gateway bench steady ["bench load options" ...]: the throughput method of decision 0013, in one command.
 # Starts a fresh embedded gateway (own port and data directory, -Xmx512m, no JFR), warms it up unrecorded (30 s at
 # 20/s, then WARM, default 150 s flat out) until the JIT has compiled the hot code, then runs `bench load` once per
-# argument (default: flat out for 60 s, then 50/s for 60 s) and writes, per run, the load report, the gateway's CPU
+# argument (default: flat out for 60 s, then 50/s for 60 s), each once the gateway has settled (CPU below a fifth of a
+# core, at most 60 s: the previous load's backlog is done), and writes, per run, the load report, the gateway's CPU
 # (utime + stime from /proc) and bytes written to disk (/proc write_bytes) per accepted referral, and its CPU per
 # thread group, and the database transactions per accepted referral (store.CommitEvent, recorded by JFR with
 # src/bench/commits.jfc). Results in target/bench/steady-TIME/.
 # Environment: BENCH_PORT (18443), BENCH_HEAP (512m), WARM (bench load options), JFR_RUN (a JFR settings name, e.g.
-# "default": records each measured run to its own .jfr; its throughput then is not a number to quote).
+# "default": records each measured run to its own .jfr; its throughput then is not a number to quote), BENCH_KEEP_DATA
+# (keep the gateway's data directory, deleted by default once the gateway has stopped).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -47,9 +49,21 @@ load --rate 20 --duration 30s --out "$out/warm-up-1.json" > "$out/warm-up-1.txt"
 load ${WARM:---max --duration 150s} --out "$out/warm-up-2.json" > "$out/warm-up-2.txt" 2>&1
 
 ticks=$(getconf CLK_TCK)
+# Until the gateway's CPU over 2 s is below a fifth of one core (what the previous load left behind is done: its last
+# acknowledgements, receipts, search indexing), at most 60 s; prints how many seconds that took. Each measured run then
+# starts from steady state rather than inside the previous run's drain.
+settle() {
+  local start=$SECONDS a b
+  while [ $((SECONDS - start)) -lt 60 ]; do
+    a=$(cpu); sleep 2; b=$(cpu)
+    [ $((5 * (b - a))) -lt $((2 * ticks)) ] && break
+  done
+  echo $((SECONDS - start))
+}
 n=0
 for run in "${runs[@]}"; do
   n=$((n + 1))
+  settled=$(settle)
   [ -n "${JFR_RUN:-}" ] && "$jdk/bin/jcmd" $gateway JFR.start name=run "settings=$JFR_RUN" "filename=$PWD/$out/run-$n.jfr" > /dev/null
   "$jdk/bin/jcmd" $gateway JFR.start name=commits "settings=$PWD/src/bench/commits.jfc" \
     "filename=$PWD/$out/run-$n.commits.jfr" > /dev/null
@@ -65,7 +79,7 @@ for run in "${runs[@]}"; do
   "$jdk/bin/jcmd" $gateway JFR.stop name=commits > /dev/null
   accepted=$(sed -n 's/^sent [0-9]*, accepted \([0-9]*\).*/\1/p' "$out/run-$n.txt")
   {
-    echo "== run $n: bench load $run   (load average $(cut -d' ' -f1-3 /proc/loadavg))"
+    echo "== run $n: bench load $run   (load average $(cut -d' ' -f1-3 /proc/loadavg); started after ${settled} s settling)"
     grep -E '^(sent|acceptance|delivered)' "$out/run-$n.txt"
     awk -v c=$((after - before)) -v a="${accepted:-0}" -v hz="$ticks" \
       'BEGIN { printf "gateway CPU %.1f s during the run and its drain: %.2f ms per accepted referral\n", c / hz, (a > 0 ? 1000 * c / hz / a : 0) }'
@@ -82,4 +96,9 @@ for run in "${runs[@]}"; do
       "$out/run-$n.threads-before" "$out/run-$n.threads-after"
   } | tee -a "$out/summary.txt"
 done
+# The gateway's data directory (1–2 GB per run) is deleted once it has stopped, unless BENCH_KEEP_DATA is set: runs
+# that kept theirs filled this VM's disk past Artemis's 90 % limit, which blocks the broker (docs/operations.md).
+kill -TERM $gateway 2>/dev/null || true
+wait $gateway 2>/dev/null || true
+[ -n "${BENCH_KEEP_DATA:-}" ] || rm -rf "$data"
 echo "Results: $out/summary.txt" >&2

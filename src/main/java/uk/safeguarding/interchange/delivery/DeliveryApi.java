@@ -34,8 +34,32 @@ public final class DeliveryApi {
         this.status = Objects.requireNonNull(status);
     }
 
+    /**
+     * A request under {@code /api/v1/mailbox}, by method and path: {@code GET /api/v1/mailbox} lists, {@code GET
+     * /api/v1/mailbox/{trackingId}} fetches, {@code POST /api/v1/mailbox/{trackingId}/ack} acknowledges; anything else
+     * is {@link #notFound}. Decided here, with patterns compiled once, rather than by the route's predicates.
+     */
+    public ApiReply mailbox(String callerId, String method, String requestUri) {
+        String uri = requestUri == null ? "" : requestUri;
+        if (uri.equals("/api/v1/mailbox")) {
+            return "GET".equals(method) ? list(callerId) : notFound();
+        }
+        Matcher item = MAILBOX_ITEM.matcher(uri);
+        if (!item.matches()) {
+            return notFound();
+        }
+        boolean ack = item.group(2) != null;
+        if (!ack && "GET".equals(method)) {
+            return fetch(callerId, item.group(1));
+        }
+        if (ack && "POST".equals(method)) {
+            return acknowledge(callerId, item.group(1));
+        }
+        return notFound();
+    }
+
     /** {@code GET /api/v1/mailbox}: unacknowledged messages, minimal fields, no personal data. */
-    public ApiReply list(String callerId) {
+    private ApiReply list(String callerId) {
         return answer(() -> {
             ObjectNode root = JSON.createObjectNode();
             ArrayNode messages = root.putArray("messages");
@@ -53,18 +77,16 @@ public final class DeliveryApi {
     }
 
     /** {@code GET /api/v1/mailbox/{trackingId}}: the canonical XML document. */
-    public ApiReply fetch(String callerId, String requestUri) {
+    private ApiReply fetch(String callerId, String trackingId) {
         return answer(() -> {
-            String trackingId = trackingId(MAILBOX_ITEM, requestUri);
             byte[] xml = mailbox.fetch(requireCaller(callerId), trackingId);
             return new ApiReply(200, "application/xml", xml);
         });
     }
 
     /** {@code POST /api/v1/mailbox/{trackingId}/ack}: acknowledge; answers the delivery's state. */
-    public ApiReply acknowledge(String callerId, String requestUri) {
+    private ApiReply acknowledge(String callerId, String trackingId) {
         return answer(() -> {
-            String trackingId = trackingId(MAILBOX_ITEM, requestUri);
             Mailbox.Acknowledged ack = mailbox.acknowledge(requireCaller(callerId), trackingId);
             ObjectNode root = JSON.createObjectNode();
             root.put("trackingId", ack.trackingId());
@@ -110,7 +132,7 @@ public final class DeliveryApi {
     }
 
     /** Any other path or method under the API. */
-    public ApiReply notFound() {
+    private static ApiReply notFound() {
         return error(ErrorCode.SCHEMA_UNKNOWN_OPERATION, "No such resource or method.");
     }
 

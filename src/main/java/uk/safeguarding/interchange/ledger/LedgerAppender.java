@@ -165,24 +165,25 @@ public final class LedgerAppender {
     }
 
     /**
-     * Takes the head row lock by advancing the head first, then reads the number this transaction now owns. Not
-     * "SELECT ... FOR UPDATE, then UPDATE": on H2 2.3 a FOR UPDATE that waited for another writer could still return
-     * the row as it was before that writer committed (two transactions with one number, a lost increment) even with
-     * the query result cache off; an UPDATE that waited works on the committed row. Same locking on PostgreSQL.
+     * Takes the head row lock by advancing the head, and reads the number this transaction now owns from the same
+     * statement (the updated column returned as a generated key: H2 returns the row after the update, PostgreSQL's
+     * driver adds {@code RETURNING}). Not "SELECT ... FOR UPDATE, then UPDATE": on H2 2.3 a FOR UPDATE that waited for
+     * another writer could still return the row as it was before that writer committed (two transactions with one
+     * number, a lost increment) even with the query result cache off; an UPDATE that waited works on the committed
+     * row. Same locking on PostgreSQL.
      */
     private static long claimSequence(Connection connection) throws SQLException {
-        try (PreparedStatement advance =
-                connection.prepareStatement("UPDATE ledger_head SET next_seq = next_seq + 1 WHERE id = 1")) {
+        try (PreparedStatement advance = connection.prepareStatement(
+                "UPDATE ledger_head SET next_seq = next_seq + 1 WHERE id = 1", new String[] {"next_seq"})) {
             if (advance.executeUpdate() != 1) {
                 throw new SQLException("ledger_head row is missing");
             }
-        }
-        try (PreparedStatement read = connection.prepareStatement("SELECT next_seq FROM ledger_head WHERE id = 1");
-                ResultSet rs = read.executeQuery()) {
-            if (!rs.next()) {
-                throw new SQLException("ledger_head row is missing");
+            try (ResultSet rs = advance.getGeneratedKeys()) {
+                if (!rs.next()) {
+                    throw new SQLException("the ledger head's new value was not returned");
+                }
+                return rs.getLong(1) - 1;
             }
-            return rs.getLong(1) - 1;
         }
     }
 

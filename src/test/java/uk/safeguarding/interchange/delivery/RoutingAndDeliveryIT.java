@@ -19,6 +19,7 @@ import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Consumer;
@@ -100,6 +101,25 @@ class RoutingAndDeliveryIT extends RealGateway {
                 .contains("REJECTED urn:interchange:school:100002 AUTH-006", "REJECTED urn:interchange:la:839 AUTH-006")
                 .doesNotContain("DELIVERED " + LA_850);
         assertThat(state(referral, LA_850)).isEqualTo("ROUTED");
+    }
+
+    @Test
+    @Order(2)
+    void aMailboxPathOrMethodTheApiDoesNotHaveIsNotFoundAndChangesNothing() throws Exception {
+        List<HttpResponse<String>> answers = List.of(
+                post("la-850", "/api/v1/mailbox"),
+                get("la-850", "/api/v1/mailbox/" + referral + "/ack"),
+                post("la-850", "/api/v1/mailbox/" + referral),
+                get("la-850", "/api/v1/mailbox/" + referral.toUpperCase(Locale.ROOT)),
+                get("la-850", "/api/v1/mailbox/" + referral + "/"),
+                post("la-850", "/api/v1/mailbox/not-a-tracking-id/ack"));
+
+        for (HttpResponse<String> answer : answers) {
+            assertThat(answer.statusCode()).as(answer.uri().toString()).isEqualTo(400);
+            assertThat(errorCode(answer)).as(answer.uri().toString()).isEqualTo("SCHEMA-009");
+        }
+        assertThat(state(referral, LA_850)).isEqualTo("ROUTED");
+        assertThat(mailbox("la-850")).contains(referral);
     }
 
     @Test
