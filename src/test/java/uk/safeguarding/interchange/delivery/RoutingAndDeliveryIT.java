@@ -105,7 +105,7 @@ class RoutingAndDeliveryIT extends RealGateway {
 
     @Test
     @Order(2)
-    void aMailboxPathOrMethodTheApiDoesNotHaveIsNotFoundAndChangesNothing() throws Exception {
+    void aMailboxPathOrMethodTheApiDoesNotHaveIsAnUnknownOperationAndChangesNothing() throws Exception {
         List<HttpResponse<String>> answers = List.of(
                 post("la-850", "/api/v1/mailbox"),
                 get("la-850", "/api/v1/mailbox/" + referral + "/ack"),
