@@ -89,12 +89,18 @@ public final class FhirIntake {
      * @throws GatewayException SCHEMA_MEDIA_TYPE, LIMIT_BODY_TOO_LARGE
      */
     public RawMessage read(FhirRequest request) throws IOException {
-        FhirFormat format = FhirFormat.fromContentType(request.contentType())
-                .orElseThrow(() -> new GatewayException(
-                        ErrorCode.SCHEMA_MEDIA_TYPE,
-                        "Content-Type must be application/fhir+json or application/fhir+xml (UTF-8)."));
-        byte[] body = uk.safeguarding.interchange.trust.StrictJson.readBounded(request.body(), settings.maxBodyBytes());
-        return new RawMessage(format, body, sha256Hex(body), request.clientOrgId());
+        IntakeStageEvent stage = IntakeStageEvent.start("read");
+        try {
+            FhirFormat format = FhirFormat.fromContentType(request.contentType())
+                    .orElseThrow(() -> new GatewayException(
+                            ErrorCode.SCHEMA_MEDIA_TYPE,
+                            "Content-Type must be application/fhir+json or application/fhir+xml (UTF-8)."));
+            byte[] body =
+                    uk.safeguarding.interchange.trust.StrictJson.readBounded(request.body(), settings.maxBodyBytes());
+            return new RawMessage(format, body, sha256Hex(body), request.clientOrgId());
+        } finally {
+            stage.commit();
+        }
     }
 
     /**
@@ -104,20 +110,26 @@ public final class FhirIntake {
      *     SCHEMA_NOT_MESSAGE, SCHEMA_PROFILE
      */
     public ParsedMessage parse(RawMessage raw) {
-        FhirEncoding.Decoded decoded = encoding.decode(raw.body(), raw.format());
-        Bundle bundle = decoded.bundle();
-        if (bundle.getType() != Bundle.BundleType.MESSAGE
-                || bundle.getEntry().isEmpty()
-                || !(bundle.getEntryFirstRep().getResource() instanceof MessageHeader header)) {
-            throw new GatewayException(
-                    ErrorCode.SCHEMA_NOT_MESSAGE, "The Bundle is not of type message with its MessageHeader first.");
+        IntakeStageEvent stage = IntakeStageEvent.start("parse");
+        try {
+            FhirEncoding.Decoded decoded = encoding.decode(raw.body(), raw.format());
+            Bundle bundle = decoded.bundle();
+            if (bundle.getType() != Bundle.BundleType.MESSAGE
+                    || bundle.getEntry().isEmpty()
+                    || !(bundle.getEntryFirstRep().getResource() instanceof MessageHeader header)) {
+                throw new GatewayException(
+                        ErrorCode.SCHEMA_NOT_MESSAGE,
+                        "The Bundle is not of type message with its MessageHeader first.");
+            }
+            if (!bundle.getIdElement().hasIdPart()) {
+                throw new GatewayException(ErrorCode.SCHEMA_PROFILE, "Bundle.id (the idempotency key) is missing.");
+            }
+            String event = header.hasEventCoding() ? header.getEventCoding().getCode() : null;
+            return new ParsedMessage(
+                    raw, decoded.tree(), bundle, bundle.getIdElement().getIdPart(), event);
+        } finally {
+            stage.commit();
         }
-        if (!bundle.getIdElement().hasIdPart()) {
-            throw new GatewayException(ErrorCode.SCHEMA_PROFILE, "Bundle.id (the idempotency key) is missing.");
-        }
-        String event = header.hasEventCoding() ? header.getEventCoding().getCode() : null;
-        return new ParsedMessage(
-                raw, decoded.tree(), bundle, bundle.getIdElement().getIdPart(), event);
     }
 
     /**
@@ -127,36 +139,57 @@ public final class FhirIntake {
      *     SIG_CERT_*
      */
     public VerifiedMessage verify(ParsedMessage parsed) {
-        BundleSignature signature = BundleSignature.read(parsed.tree());
-        VerifiedSignature verified = verifier.verify(signature.compactJws(), signature.signingPayload());
-        Instant now = clock.instant();
-        if (signature.when().isAfter(now.plus(settings.clockSkew()))) {
-            throw new GatewayException(ErrorCode.SIG_SIGNING_TIME, "Bundle.signature.when is in the future.");
+        IntakeStageEvent stage = IntakeStageEvent.start("verify");
+        try {
+            BundleSignature signature = BundleSignature.read(parsed.tree());
+            VerifiedSignature verified = verifier.verify(signature.compactJws(), signature.signingPayload());
+            Instant now = clock.instant();
+            if (signature.when().isAfter(now.plus(settings.clockSkew()))) {
+                throw new GatewayException(ErrorCode.SIG_SIGNING_TIME, "Bundle.signature.when is in the future.");
+            }
+            if (signature.when().isBefore(now.minus(settings.signatureMaxAge()))) {
+                throw new GatewayException(
+                        ErrorCode.SIG_SIGNING_TIME,
+                        "Bundle.signature.when is older than " + settings.signatureMaxAge()
+                                + ": sign the message again.");
+            }
+            ValidatedCertificate signer = certificates.validateSigner(verified, signature.when());
+            return new VerifiedMessage(parsed, verified, signer, signature.when());
+        } finally {
+            stage.commit();
         }
-        if (signature.when().isBefore(now.minus(settings.signatureMaxAge()))) {
-            throw new GatewayException(
-                    ErrorCode.SIG_SIGNING_TIME,
-                    "Bundle.signature.when is older than " + settings.signatureMaxAge() + ": sign the message again.");
-        }
-        ValidatedCertificate signer = certificates.validateSigner(verified, signature.when());
-        return new VerifiedMessage(parsed, verified, signer, signature.when());
     }
 
     /** Spec §7 against the current directory (see {@link MessageAuthorisation}). */
     public AuthorisedMessage authorise(VerifiedMessage message) {
-        return MessageAuthorisation.authorise(message, directory.current());
+        IntakeStageEvent stage = IntakeStageEvent.start("authorise");
+        try {
+            return MessageAuthorisation.authorise(message, directory.current());
+        } finally {
+            stage.commit();
+        }
     }
 
     /** @throws GatewayException SCHEMA_PROFILE naming the first errors, values redacted */
     public AuthorisedMessage validateProfile(AuthorisedMessage message) {
-        profiles.requireValid(message.parsed().bundle());
-        return message;
+        IntakeStageEvent stage = IntakeStageEvent.start("validate");
+        try {
+            profiles.requireValid(message.parsed().bundle());
+            return message;
+        } finally {
+            stage.commit();
+        }
     }
 
     /** @throws GatewayException RULE_REFERENCE_UNRESOLVED, RULE_DATE_INVALID */
     public AuthorisedMessage checkRules(AuthorisedMessage message) {
-        BusinessRules.check(message.parsed().bundle(), clock.instant(), settings.clockSkew());
-        return message;
+        IntakeStageEvent stage = IntakeStageEvent.start("rules");
+        try {
+            BusinessRules.check(message.parsed().bundle(), clock.instant(), settings.clockSkew());
+            return message;
+        } finally {
+            stage.commit();
+        }
     }
 
     /**
@@ -165,34 +198,41 @@ public final class FhirIntake {
      * @throws GatewayException SCHEMA_PROFILE, RULE_* from the translation, SCHEMA_XSD from the canonical schema
      */
     public TranslatedMessage translate(AuthorisedMessage message) {
-        VerifiedMessage verified = message.verified();
-        ParsedMessage parsed = verified.parsed();
-        String trackingId = TrackingIds.next();
-        EnvelopeFacts facts = new EnvelopeFacts(
-                trackingId,
-                clock.instant(),
-                Binding.FHIR,
-                parsed.messageId(),
-                parsed.raw().clientOrgId(),
-                new EnvelopeFacts.Signature(
-                        der(verified),
-                        verified.signer().organisationId(),
-                        SignatureAlgorithm.fromValue(verified.signature().alg().name()),
-                        verified.signature().payloadSha256(),
-                        verified.signingTime()));
-        InterchangeMessage canonical = translator.translate(parsed.bundle(), facts);
-        byte[] xml = canonicalXml.marshal(canonical);
-        Submission submission = new Submission(
-                trackingId,
-                message.senderId(),
-                parsed.messageId(),
-                verified.signature().payloadSha256Hex(),
-                message.event(),
-                parsed.raw().clientOrgId(),
-                BINDING,
-                xml,
-                canonical);
-        return new TranslatedMessage(submission, headerId(parsed), parsed.raw().format());
+        IntakeStageEvent stage = IntakeStageEvent.start("translate");
+        try {
+            VerifiedMessage verified = message.verified();
+            ParsedMessage parsed = verified.parsed();
+            String trackingId = TrackingIds.next();
+            EnvelopeFacts facts = new EnvelopeFacts(
+                    trackingId,
+                    clock.instant(),
+                    Binding.FHIR,
+                    parsed.messageId(),
+                    parsed.raw().clientOrgId(),
+                    new EnvelopeFacts.Signature(
+                            der(verified),
+                            verified.signer().organisationId(),
+                            SignatureAlgorithm.fromValue(
+                                    verified.signature().alg().name()),
+                            verified.signature().payloadSha256(),
+                            verified.signingTime()));
+            InterchangeMessage canonical = translator.translate(parsed.bundle(), facts);
+            byte[] xml = canonicalXml.marshal(canonical);
+            Submission submission = new Submission(
+                    trackingId,
+                    message.senderId(),
+                    parsed.messageId(),
+                    verified.signature().payloadSha256Hex(),
+                    message.event(),
+                    parsed.raw().clientOrgId(),
+                    BINDING,
+                    xml,
+                    canonical);
+            return new TranslatedMessage(
+                    submission, headerId(parsed), parsed.raw().format());
+        } finally {
+            stage.commit();
+        }
     }
 
     /**
@@ -201,9 +241,14 @@ public final class FhirIntake {
      * @throws GatewayException DUP_CONFLICT, SYS_UNAVAILABLE
      */
     public FhirReply accept(TranslatedMessage message) {
-        Accepted accepted = acceptance.accept(
-                message.submission(), (trackingId, at) -> replies.okJson(message.headerId(), trackingId, at));
-        return replies.ok(accepted.acknowledgement(), message.format(), accepted.trackingId());
+        IntakeStageEvent stage = IntakeStageEvent.start("accept");
+        try {
+            Accepted accepted = acceptance.accept(
+                    message.submission(), (trackingId, at) -> replies.okJson(message.headerId(), trackingId, at));
+            return replies.ok(accepted.acknowledgement(), message.format(), accepted.trackingId());
+        } finally {
+            stage.commit();
+        }
     }
 
     /**

@@ -23,10 +23,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import jdk.jfr.Recording;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordingFile;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.MessageHeader;
 import org.hl7.fhir.r4.model.OperationOutcome;
@@ -139,6 +143,47 @@ class FhirIntakeIT {
         FhirEncoding.Decoded decoded = new FhirEncoding(1 << 20).decode(response.body(), FhirFormat.XML);
         assertGatewaySigned(decoded.tree());
         assertThat(routingQueue()).hasSize(queued + 1);
+    }
+
+    @Test
+    @Order(2)
+    void eachStageOfASubmissionIsAJfrEventOnItsRequestThreadInOrder() throws Exception {
+        byte[] accepted = sign(fresh("safeguarding-referral"), VENDOR, Instant.now());
+        byte[] futureSigned =
+                sign(fresh("safeguarding-referral"), VENDOR, Instant.now().plus(Duration.ofHours(1)));
+        Path file = Files.createTempFile("intake-stages", ".jfr");
+        try (Recording recording = new Recording()) {
+            recording.enable("uk.safeguarding.interchange.IntakeStage").withThreshold(Duration.ZERO);
+            recording.start();
+            assertThat(post(VENDOR, JSON_TYPE, accepted).statusCode()).isEqualTo(200);
+            assertThat(post(VENDOR, JSON_TYPE, futureSigned).statusCode()).isEqualTo(400);
+            recording.stop();
+            recording.dump(file);
+        }
+
+        List<RecordedEvent> events = RecordingFile.readAllEvents(file).stream()
+                .filter(e -> e.getEventType().getName().equals("uk.safeguarding.interchange.IntakeStage"))
+                .toList();
+        Files.delete(file);
+        // The two requests ran one after the other: in time order, the accepted one's stages, then the refused one's,
+        // which stops at verify (its failure's time is recorded too).
+        assertThat(events.stream()
+                        .sorted(Comparator.comparing(RecordedEvent::getStartTime))
+                        .map(e -> e.getString("stage")))
+                .containsExactly(
+                        "read",
+                        "parse",
+                        "verify",
+                        "authorise",
+                        "validate",
+                        "rules",
+                        "translate",
+                        "accept",
+                        "read",
+                        "parse",
+                        "verify");
+        assertThat(events)
+                .allSatisfy(e -> assertThat(e.getThread().getJavaName()).startsWith("https-"));
     }
 
     @Test
