@@ -64,6 +64,7 @@ import uk.safeguarding.interchange.intake.Acceptance;
 import uk.safeguarding.interchange.intake.OutboxRelay;
 import uk.safeguarding.interchange.intake.Rejection;
 import uk.safeguarding.interchange.intake.Rejections;
+import uk.safeguarding.interchange.intake.RoutingPublisher;
 import uk.safeguarding.interchange.intake.RoutingQueue;
 import uk.safeguarding.interchange.intake.SandboxFaults;
 import uk.safeguarding.interchange.intake.StoredMessages;
@@ -205,6 +206,8 @@ public final class GatewayRuntime implements AutoCloseable {
     private GroupCommit groupCommit;
     /** Intake hands accepted documents to routing through it (decision 0006). */
     private AcceptedDocuments acceptedDocuments;
+
+    private RoutingPublisher routingPublisher;
     // Built with routing and delivery; the SOAP mailbox operations use the same ones as the REST API.
     private Mailbox mailbox;
     private MessageStatusService messageStatus;
@@ -363,8 +366,11 @@ public final class GatewayRuntime implements AutoCloseable {
         groupCommit = new GroupCommit(database.dataSource(), GROUP_COMMIT_MAX);
         acceptedDocuments = new AcceptedDocuments((int) longProperty("gateway.routing.handoff.max", 2000));
         AcceptedDocuments handOff = acceptedDocuments;
+        // Closed after Camel (no acceptance runs any more) and before the broker.
+        routingPublisher = new RoutingPublisher(routingQueue, groupCommit, clock, Duration.ofSeconds(10));
+        started.push(routingPublisher);
         Acceptance acceptance = new Acceptance(
-                database.dataSource(), groupCommit, ledger, routingQueue, clock, payloads, submission -> {
+                database.dataSource(), groupCommit, ledger, routingPublisher, clock, payloads, submission -> {
                     if (submission.document() != null) {
                         handOff.put(submission.trackingId(), submission.document());
                     }
@@ -727,6 +733,11 @@ public final class GatewayRuntime implements AutoCloseable {
 
     public ConnectionFactory jmsConnectionFactory() {
         return broker.connectionFactory();
+    }
+
+    /** Publishes acceptances to the routing queue after their answer (tests wait for it to finish). */
+    public RoutingPublisher routingPublisher() {
+        return routingPublisher;
     }
 
     public CamelContext camelContext() {

@@ -27,21 +27,20 @@ import uk.safeguarding.interchange.store.PayloadStore;
 
 /**
  * Durable acceptance, shared by every binding. One database transaction stores the message and its
- * acknowledgement (both encrypted under the message's own key, {@link PayloadStore}), appends the {@code ACCEPTED} ledger entry; the message row is its own outbox entry
- * ({@code published_at} NULL). After commit the tracking id is published to the routing queue and the row marked
- * published. A crash after commit and before
- * the publish loses nothing: {@link OutboxRelay} republishes unpublished messages, and the queue's duplicate detection
- * (keyed by tracking id) drops a publish that had in fact happened. The caller may answer {@code ok} only when
- * {@link #accept} returns.
+ * acknowledgement (both encrypted under the message's own key, {@link PayloadStore}) and appends the {@code ACCEPTED}
+ * ledger entry; the message row is its own outbox entry ({@code published_at} NULL). Once that transaction has
+ * committed the caller may answer {@code ok}: the spec's "ok only after the message is durably persisted". The
+ * tracking id is handed to the {@link RoutingPublisher}, which puts it on the routing queue after the answer and marks
+ * the row published (decision 0017); whatever it does not publish (a broker failure, a crash) {@link OutboxRelay}
+ * publishes later, and the queue's duplicate detection (keyed by tracking id) drops a publish that had in fact
+ * happened.
  *
  * <p>Group commit ({@link GroupCommit}): concurrent acceptances are stored in one database transaction (up to
  * {@value #MAX_GROUP}; ledger entries appended in queue order, so the sequence stays gap-free), each in a savepoint
- * of its own, so one bad submission (a duplicate conflict, a unique-key race with a resend) is undone alone. The
- * group's new acceptances are then published in one broker transaction and their rows marked published in the next
- * group ({@link GroupCommit#later}).
- * Nobody is answered before the group's database and broker commits, so "acknowledged implies durable" holds for
- * every member. A lone request is a group of one, so an idle gateway adds no delay. A resend of a message in the
- * same group sees the first one (same transaction) and is answered as a duplicate.
+ * of its own, so one bad submission (a duplicate conflict, a unique-key race with a resend) is undone alone. Nobody
+ * is answered before the group's database commit, so "acknowledged implies durable" holds for every member. A lone
+ * request is a group of one, so an idle gateway adds no delay. A resend of a message in the same group sees the
+ * first one (same transaction) and is answered as a duplicate.
  *
  * <p>Idempotency: the same sender and message id with the same content returns the original acceptance
  * (including its acknowledgement bytes); with different content it throws {@link ErrorCode#DUP_CONFLICT}.
@@ -54,28 +53,18 @@ public final class Acceptance {
 
     private final DataSource dataSource;
     private final LedgerAppender ledger;
-    private final RoutingQueue routingQueue;
+    private final RoutingPublisher routing;
     private final Clock clock;
     private final PayloadStore payloads;
     private final Consumer<Submission> onCommitted;
     private final GroupCommit group;
-    /** After a group's commit: its new acceptances go to the routing queue. */
+    /** After a group's commit: its new acceptances go to routing. */
     private final GroupCommit.Step<Submission> publish = this::publish;
 
     /**
-     * @param payloads encrypts the stored canonical document and acknowledgement with the message's own key
-     */
-    public Acceptance(
-            DataSource dataSource,
-            LedgerAppender ledger,
-            RoutingQueue routingQueue,
-            Clock clock,
-            PayloadStore payloads) {
-        this(dataSource, new GroupCommit(dataSource, MAX_GROUP), ledger, routingQueue, clock, payloads, s -> {});
-    }
-
-    /**
      * @param group the group commit shared with the gateway's other writers
+     * @param routing publishes committed acceptances to the routing queue after their answer
+     * @param payloads encrypts the stored canonical document and acknowledgement with the message's own key
      * @param onCommitted told of every new acceptance (not a duplicate) once its database transaction committed and
      *     before its tracking id goes to the routing queue (the hand-off of the bound document to routing); must be
      *     quick and thread-safe; what it throws is logged and ignored
@@ -84,7 +73,7 @@ public final class Acceptance {
             DataSource dataSource,
             GroupCommit group,
             LedgerAppender ledger,
-            RoutingQueue routingQueue,
+            RoutingPublisher routing,
             Clock clock,
             PayloadStore payloads,
             Consumer<Submission> onCommitted) {
@@ -93,7 +82,7 @@ public final class Acceptance {
         this.payloads = Objects.requireNonNull(payloads);
         this.dataSource = Objects.requireNonNull(dataSource);
         this.ledger = Objects.requireNonNull(ledger);
-        this.routingQueue = Objects.requireNonNull(routingQueue);
+        this.routing = Objects.requireNonNull(routing);
         this.clock = Objects.requireNonNull(clock);
     }
 
@@ -101,7 +90,7 @@ public final class Acceptance {
      * Accepts {@code submission} durably, or returns the original acceptance of an exact duplicate.
      *
      * @throws GatewayException DUP_CONFLICT for a reused message id with other content; SYS_UNAVAILABLE when the
-     *     database or the broker fails (nothing is acknowledged; a resend is safe)
+     *     database fails (nothing is acknowledged; a resend is safe)
      */
     public Accepted accept(Submission submission, AcknowledgementRenderer renderer) {
         Objects.requireNonNull(submission);
@@ -135,10 +124,7 @@ public final class Acceptance {
         return group.waiting();
     }
 
-    /**
-     * Publishes a group's new acceptances in one broker transaction and marks them published; until this returns
-     * none of them is answered, so "acknowledged implies on the routing queue" holds for every member.
-     */
+    /** Hands a group's new acceptances to routing: the bound documents, then the tracking ids' publish. */
     private void publish(List<Submission> committed) {
         List<String> fresh = new ArrayList<>(committed.size());
         for (Submission submission : committed) {
@@ -149,25 +135,7 @@ public final class Acceptance {
                 log.warn("The acceptance hook failed; routing will read the stored document", e);
             }
         }
-        try {
-            routingQueue.publishAll(fresh);
-        } catch (RuntimeException e) {
-            // The messages are stored and still unpublished, so the relay will publish them; but the
-            // spec allows "ok" only once a message is on the queue, so the senders are told to resend (and will
-            // get the original acknowledgements then).
-            log.warn(
-                    "Publishing {} accepted messages to the routing queue failed; the outbox relay will retry",
-                    fresh.size(),
-                    e);
-            throw new GatewayException(ErrorCode.SYS_UNAVAILABLE, "The routing queue is unavailable.", e);
-        }
-        // In the next group commit (no commit of its own). Lost or failed, it is harmless: the outbox relay
-        // republishes after its grace period and the queue's duplicate detection drops it.
-        Instant publishedAt = clock.instant();
-        group.later((connection, after) -> {
-            OutboxRows.markPublished(connection, fresh, publishedAt);
-            return null;
-        });
+        routing.publishLater(fresh);
     }
 
     /** The acceptance of {@code submission} inside the caller's transaction: the earlier one, or a new one. */

@@ -13,11 +13,12 @@ import javax.sql.DataSource;
 import uk.safeguarding.interchange.store.GroupCommit;
 
 /**
- * Publishes accepted messages that acceptance stored but did not mark published ({@code message.published_at} NULL:
- * the gateway stopped or the broker failed in between). Only messages older than a grace period are taken, so the relay does not race an acceptance
- * that is publishing its own row at this moment (Artemis duplicate detection does not reliably catch two
- * transactions with the same id committing concurrently); a row left over from a crash is published on the
- * first run after the grace period. Consumers are idempotent by tracking id as a second line of defence.
+ * Publishes accepted messages that acceptance stored but the {@link RoutingPublisher} did not mark published
+ * ({@code message.published_at} NULL: the gateway stopped or the broker failed in between, or the publisher's backlog
+ * was full). Only messages older than a grace period are taken, so the relay does not race the publisher while it
+ * publishes the same row (Artemis duplicate detection does not reliably catch two transactions with the same id
+ * committing concurrently); a row left over from a crash is published on the first run after the grace period.
+ * Consumers are idempotent by tracking id as a second line of defence.
  * Thread-safe.
  */
 public final class OutboxRelay {

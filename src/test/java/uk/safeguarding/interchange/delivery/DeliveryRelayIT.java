@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import uk.safeguarding.interchange.canonical.EventCode;
 import uk.safeguarding.interchange.intake.Acceptance;
+import uk.safeguarding.interchange.intake.RoutingPublisher;
 import uk.safeguarding.interchange.intake.Submission;
 import uk.safeguarding.interchange.ledger.LedgerAppender;
 import uk.safeguarding.interchange.sla.SlaPolicy;
@@ -68,18 +69,20 @@ class DeliveryRelayIT {
         LedgerAppender ledger = new LedgerAppender(CLOCK);
         PayloadStore payloads = new PayloadStore(new MasterKey(new byte[32]), RetentionPolicy.from(new Properties()));
         deliveries = new Deliveries(ledger, CLOCK, payloads, SlaPolicy.load(Path.of("config/sla.yaml")));
-        new Acceptance(database.dataSource(), ledger, trackingId -> {}, CLOCK, payloads)
-                .accept(
-                        new Submission(
-                                "t-1",
-                                "urn:interchange:school:100001",
-                                "bundle-1",
-                                "a".repeat(64),
-                                EventCode.SAFEGUARDING_REFERRAL,
-                                "urn:interchange:system:acme-safeguard",
-                                "fhir",
-                                "<InterchangeMessage/>".getBytes(StandardCharsets.UTF_8)),
-                        (trackingId, at) -> UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8));
+        try (RoutingPublisher routing = new RoutingPublisher(trackingId -> {}, group, CLOCK, Duration.ofSeconds(5))) {
+            new Acceptance(database.dataSource(), group, ledger, routing, CLOCK, payloads, submission -> {})
+                    .accept(
+                            new Submission(
+                                    "t-1",
+                                    "urn:interchange:school:100001",
+                                    "bundle-1",
+                                    "a".repeat(64),
+                                    EventCode.SAFEGUARDING_REFERRAL,
+                                    "urn:interchange:system:acme-safeguard",
+                                    "fhir",
+                                    "<InterchangeMessage/>".getBytes(StandardCharsets.UTF_8)),
+                            (trackingId, at) -> UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8));
+        }
     }
 
     @AfterEach

@@ -43,6 +43,7 @@ import uk.safeguarding.interchange.health.HealthCheck;
 import uk.safeguarding.interchange.intake.Acceptance;
 import uk.safeguarding.interchange.intake.OutboxRelay;
 import uk.safeguarding.interchange.intake.Rejections;
+import uk.safeguarding.interchange.intake.RoutingPublisher;
 import uk.safeguarding.interchange.intake.RoutingQueue;
 import uk.safeguarding.interchange.intake.fhir.BundleSigner;
 import uk.safeguarding.interchange.intake.fhir.FhirIntake;
@@ -119,7 +120,7 @@ final class RouteFiles {
                     new PayloadStore(new MasterKey(new byte[32]), RetentionPolicy.from(new java.util.Properties()));
             beans.put(GatewayRuntime.PAYLOAD_STORE, payloads);
             beans.put(GatewayRuntime.PAYLOAD_ERASURE, new PayloadErasure(ds, ledger, Clock.systemUTC()));
-            beans.put(GatewayRuntime.ACCEPTANCE, new Acceptance(ds, ledger, queue, Clock.systemUTC(), payloads));
+            beans.put(GatewayRuntime.ACCEPTANCE, acceptance(ds, group, ledger, queue, payloads));
             LedgerCheckpoints checkpoints = new LedgerCheckpoints(
                     ds,
                     new CheckpointSigner(NoteSigningKey.generate("test/ledger"), Clock.systemUTC()),
@@ -242,11 +243,19 @@ final class RouteFiles {
                 new DirectoryHolder(Path.of("config/directory.yaml")),
                 SharedValidator.get(),
                 new CanonicalXml(),
-                new Acceptance(ds, ledger, queue, clock, payloads),
+                acceptance(ds, new GroupCommit(ds, 8), ledger, queue, payloads),
                 new Rejections(ds, ledger),
                 new FhirReplies(new BundleSigner(
                         SigningKey.loadPkcs12(Path.of("certs-dev/gateway-signing.p12"), "dev-only".toCharArray()))),
                 clock);
+    }
+
+    /** Acceptance as the gateway wires it; its publisher's thread is a daemon and idles when nothing is accepted. */
+    private static Acceptance acceptance(
+            DataSource ds, GroupCommit group, LedgerAppender ledger, RoutingQueue queue, PayloadStore payloads) {
+        Clock clock = Clock.systemUTC();
+        RoutingPublisher routing = new RoutingPublisher(queue, group, clock, java.time.Duration.ofSeconds(5));
+        return new Acceptance(ds, group, ledger, routing, clock, payloads, submission -> {});
     }
 
     private static JsonSchema loadSchema() {

@@ -5,9 +5,13 @@ import jakarta.jms.JMSContext;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import jakarta.jms.QueueBrowser;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.List;
+import org.awaitility.Awaitility;
+import uk.safeguarding.interchange.GatewayRuntime;
+import uk.safeguarding.interchange.intake.RoutingQueue;
 
 /** What a broker queue holds, read with a browser (nothing is consumed). */
 public final class QueueContents {
@@ -23,5 +27,16 @@ public final class QueueContents {
             }
         }
         return bodies;
+    }
+
+    /**
+     * The routing queue of a running gateway once its routing publisher has finished with every acceptance answered
+     * so far (acceptances are published after their answer): the tracking ids, in queue order.
+     */
+    public static List<String> routingQueue(GatewayRuntime gateway) throws JMSException {
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> gateway.routingPublisher().unfinished() == 0);
+        return bodies(gateway.jmsConnectionFactory(), RoutingQueue.ROUTING);
     }
 }

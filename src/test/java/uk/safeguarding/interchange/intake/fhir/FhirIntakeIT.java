@@ -46,7 +46,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import uk.safeguarding.interchange.GatewayRuntime;
 import uk.safeguarding.interchange.error.ErrorCode;
-import uk.safeguarding.interchange.intake.RoutingQueue;
 import uk.safeguarding.interchange.testsupport.DevCerts;
 import uk.safeguarding.interchange.testsupport.QueueContents;
 import uk.safeguarding.interchange.testsupport.TestGateway;
@@ -673,7 +672,7 @@ class FhirIntakeIT {
     }
 
     private static List<String> routingQueue() throws Exception {
-        return QueueContents.bodies(gateway.jmsConnectionFactory(), RoutingQueue.ROUTING);
+        return QueueContents.routingQueue(gateway);
     }
 
     /** Tracking ids of every accepted message: the routing queue must hold exactly these (nothing for a refusal). */

@@ -14,7 +14,6 @@ import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
 import uk.safeguarding.interchange.GatewayRuntime;
-import uk.safeguarding.interchange.intake.RoutingQueue;
 import uk.safeguarding.interchange.testsupport.DevCerts;
 import uk.safeguarding.interchange.testsupport.QueueContents;
 
@@ -71,8 +70,7 @@ final class SoapGatewayClient {
     }
 
     int routingQueueDepth() throws Exception {
-        return QueueContents.bodies(gateway.jmsConnectionFactory(), RoutingQueue.ROUTING)
-                .size();
+        return QueueContents.routingQueue(gateway).size();
     }
 
     /** Posts, then asserts a fault with {@code code}, a REJECTED ledger entry with it, and an unchanged queue. */
