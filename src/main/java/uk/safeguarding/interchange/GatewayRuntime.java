@@ -206,7 +206,7 @@ public final class GatewayRuntime implements AutoCloseable {
     private GroupCommit groupCommit;
     /** Intake hands accepted documents to routing through it (decision 0006). */
     private AcceptedDocuments acceptedDocuments;
-
+    /** Publishes acceptances to the routing queue after their answer (decision 0017). */
     private RoutingPublisher routingPublisher;
     // Built with routing and delivery; the SOAP mailbox operations use the same ones as the REST API.
     private Mailbox mailbox;
@@ -276,7 +276,13 @@ public final class GatewayRuntime implements AutoCloseable {
             throw new IllegalStateException("Cannot check the ledger head", e);
         }
 
-        broker = EmbeddedBroker.start(settings.dataDir().resolve("artemis"));
+        long maxDiskUsage = longProperty("gateway.broker.max-disk-usage", EmbeddedBroker.DEFAULT_MAX_DISK_USAGE);
+        if (maxDiskUsage < -1 || maxDiskUsage > 100) {
+            throw new StartupException(
+                    "Configuration property gateway.broker.max-disk-usage must be a percentage (or -1 for no limit), not "
+                            + maxDiskUsage);
+        }
+        broker = EmbeddedBroker.start(settings.dataDir().resolve("artemis"), (int) maxDiskUsage);
         started.push(broker);
 
         soapBus = BusFactory.newInstance().createBus();
@@ -603,6 +609,9 @@ public final class GatewayRuntime implements AutoCloseable {
     private Map<String, BooleanSupplier> healthProbes() {
         Map<String, BooleanSupplier> probes = new LinkedHashMap<>();
         probes.put("broker", () -> broker != null && broker.isActive());
+        // Down while the broker blocks producers for lack of disk space: submissions are still accepted, but nothing
+        // is routed or delivered (docs/operations.md).
+        probes.put("broker-storage", () -> broker != null && !broker.isStorageFull());
         probes.put("database", () -> database != null && database.isUp());
         probes.put(
                 "camel",
@@ -735,7 +744,7 @@ public final class GatewayRuntime implements AutoCloseable {
         return broker.connectionFactory();
     }
 
-    /** Publishes acceptances to the routing queue after their answer (tests wait for it to finish). */
+    /** Publishes acceptances to the routing queue after their answer (tests wait for it to finish with them). */
     public RoutingPublisher routingPublisher() {
         return routingPublisher;
     }

@@ -39,10 +39,25 @@ public final class EmbeddedBroker implements AutoCloseable {
         this.connectionFactory = new ActiveMQConnectionFactory(IN_VM_URL);
     }
 
-    /** Starts a broker whose files live under {@code artemisDir} (created if absent). */
+    /** Artemis's default: production blocks when the journal's file system is more than this percent used. */
+    public static final int DEFAULT_MAX_DISK_USAGE = 90;
+
+    /** Starts a broker whose files live under {@code artemisDir} (created if absent), with the default disk limit. */
     public static EmbeddedBroker start(Path artemisDir) {
+        return start(artemisDir, DEFAULT_MAX_DISK_USAGE);
+    }
+
+    /**
+     * Starts a broker whose files live under {@code artemisDir} (created if absent).
+     *
+     * @param maxDiskUsage the percentage of the journal's file system beyond which the broker blocks every producer
+     *     until space is freed ({@link #isStorageFull})
+     */
+    public static EmbeddedBroker start(Path artemisDir, int maxDiskUsage) {
         EmbeddedActiveMQ server = new EmbeddedActiveMQ();
-        server.setConfiguration(configuration(artemisDir));
+        Configuration configuration = configuration(artemisDir);
+        configuration.setMaxDiskUsage(maxDiskUsage);
+        server.setConfiguration(configuration);
         try {
             server.start();
         } catch (Exception e) {
@@ -109,6 +124,16 @@ public final class EmbeddedBroker implements AutoCloseable {
     public boolean isActive() {
         var s = server.getActiveMQServer();
         return s != null && s.isStarted() && s.isActive();
+    }
+
+    /**
+     * True while the broker blocks producers because its journal's file system is fuller than the limit given at start
+     * (checked by the broker every few seconds): nothing accepted reaches routing or a recipient's queue until space is
+     * freed.
+     */
+    public boolean isStorageFull() {
+        var s = server.getActiveMQServer();
+        return s != null && s.getPagingManager() != null && s.getPagingManager().isDiskFull();
     }
 
     @Override

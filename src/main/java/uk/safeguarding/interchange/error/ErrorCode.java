@@ -97,7 +97,7 @@ public enum ErrorCode {
             "SYS-001",
             503,
             true,
-            "The gateway cannot accept messages just now (broker or database unavailable); resend later."),
+            "The gateway cannot accept messages just now (its database is unavailable); resend later."),
     SYS_INTERNAL("SYS-002", 500, true, "An unexpected internal error; the message was not accepted; resend later.");
 
     private final String code;
