@@ -22,12 +22,8 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import uk.safeguarding.interchange.GatewayRuntime;
 import uk.safeguarding.interchange.canonical.EventCode;
 import uk.safeguarding.interchange.intake.Acceptance;
@@ -43,37 +39,21 @@ import uk.safeguarding.interchange.ledger.checkpoint.CheckpointVerifier;
 import uk.safeguarding.interchange.ledger.checkpoint.NoteVerifierKey;
 import uk.safeguarding.interchange.ledger.merkle.MerkleTree;
 import uk.safeguarding.interchange.testsupport.DevCerts;
-import uk.safeguarding.interchange.testsupport.TestGateway;
+import uk.safeguarding.interchange.testsupport.RealGateway;
 
 /** The auditor API of the real gateway over mutual TLS: search, trail, export, checkpoints, proofs, access control. */
-class AuditApiIT {
+@RealGateway.Settings({
+    "gateway.ledger.checkpoint.every-entries=5",
+    "gateway.ledger.checkpoint.max-age=PT24H",
+    "gateway.ledger.checkpoint.check-period=200",
+    "gateway.ledger.search.index-period=200"
+})
+class AuditApiIT extends RealGateway {
     static final String AUDITOR = "urn:interchange:auditor:dev-auditor";
     static final String SCHOOL = "urn:interchange:school:100001";
     static final String VENDOR = "urn:interchange:system:acme-safeguard";
     static final ObjectMapper JSON = new ObjectMapper();
     static final Path VKEY = Path.of("certs-dev/ledger-signing.vkey");
-
-    @TempDir
-    static Path tmp;
-
-    static GatewayRuntime gateway;
-
-    @BeforeAll
-    static void start() {
-        Map<String, String> overrides = TestGateway.overrides(tmp.resolve("data"), 0);
-        overrides.put("gateway.ledger.checkpoint.every-entries", "5");
-        overrides.put("gateway.ledger.checkpoint.max-age", "PT24H");
-        overrides.put("gateway.ledger.checkpoint.check-period", "200");
-        overrides.put("gateway.ledger.search.index-period", "200");
-        gateway = GatewayRuntime.start(uk.safeguarding.interchange.config.GatewaySettings.load(overrides));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (gateway != null) {
-            gateway.close();
-        }
-    }
 
     static HttpResponse<String> call(String cert, String method, String path) throws Exception {
         return DevCerts.httpClient(cert)

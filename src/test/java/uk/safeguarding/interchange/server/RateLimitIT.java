@@ -6,42 +6,18 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import uk.safeguarding.interchange.GatewayRuntime;
-import uk.safeguarding.interchange.config.GatewaySettings;
 import uk.safeguarding.interchange.testsupport.DevCerts;
-import uk.safeguarding.interchange.testsupport.TestGateway;
+import uk.safeguarding.interchange.testsupport.RealGateway;
 
-/** The per-organisation rate limit at the HTTPS door: 429 LIMIT-004, ledgered against the caller, others unaffected. */
-class RateLimitIT {
-    @TempDir
-    static Path tmp;
-
-    static GatewayRuntime gateway;
-
-    @BeforeAll
-    static void start() {
-        Map<String, String> overrides = TestGateway.overrides(tmp.resolve("data"), 0);
-        // Two requests at once, then one every ten seconds: the third quick request is over the limit.
-        overrides.put("gateway.rate.limit.per.second", "0.1");
-        overrides.put("gateway.rate.limit.burst", "2");
-        gateway = GatewayRuntime.start(GatewaySettings.load(overrides));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (gateway != null) {
-            gateway.close();
-        }
-    }
-
+/**
+ * The per-organisation rate limit at the HTTPS door: 429 LIMIT-004, ledgered against the caller, others unaffected.
+ * Two requests at once, then one every ten seconds: the third quick request is over the limit.
+ */
+@RealGateway.Settings({"gateway.rate.limit.per.second=0.1", "gateway.rate.limit.burst=2"})
+class RateLimitIT extends RealGateway {
     private static HttpResponse<String> health(HttpClient client) throws Exception {
         return client.send(
                 HttpRequest.newBuilder(URI.create(gateway.baseUri() + "/health"))

@@ -19,50 +19,26 @@ import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import uk.safeguarding.interchange.GatewayRuntime;
 import uk.safeguarding.interchange.canonical.EventCode;
-import uk.safeguarding.interchange.config.GatewaySettings;
 import uk.safeguarding.interchange.intake.Acceptance;
 import uk.safeguarding.interchange.intake.Accepted;
 import uk.safeguarding.interchange.intake.Submission;
 import uk.safeguarding.interchange.ledger.LedgerVerifierCommand;
 import uk.safeguarding.interchange.testsupport.DevCerts;
-import uk.safeguarding.interchange.testsupport.TestGateway;
+import uk.safeguarding.interchange.testsupport.RealGateway;
 
 /**
  * Retention and crypto-shredding in the real gateway: referrals kept for no time at all, so the erasure route
  * destroys their keys at once; the ledger stays verifiable and the trail shows the erasure.
  */
-class PayloadErasureIT {
+@RealGateway.Settings({"gateway.payload.retention.safeguarding-referral=PT0S", "gateway.payload.erasure.period=200"})
+class PayloadErasureIT extends RealGateway {
     static final ObjectMapper JSON = new ObjectMapper();
     static final byte[] DOCUMENT =
             "<InterchangeMessage>the child</InterchangeMessage>".getBytes(StandardCharsets.UTF_8);
-
-    @TempDir
-    static Path tmp;
-
-    static GatewayRuntime gateway;
-
-    @BeforeAll
-    static void start() {
-        Map<String, String> overrides = TestGateway.overrides(tmp.resolve("data"), 0);
-        overrides.put("gateway.payload.retention.safeguarding-referral", "PT0S");
-        overrides.put("gateway.payload.erasure.period", "200");
-        gateway = GatewayRuntime.start(GatewaySettings.load(overrides));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (gateway != null) {
-            gateway.close();
-        }
-    }
 
     static <T> T bean(String name, Class<T> type) {
         return gateway.camelContext().getRegistry().lookupByNameAndType(name, type);

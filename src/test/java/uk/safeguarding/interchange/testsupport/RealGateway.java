@@ -1,10 +1,17 @@
 package uk.safeguarding.interchange.testsupport;
 
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
 import uk.safeguarding.interchange.GatewayRuntime;
+import uk.safeguarding.interchange.config.GatewaySettings;
 
 /**
  * For a test class that runs against the real embedded gateway (Jetty with mutual TLS on a loopback port, Artemis,
@@ -18,9 +25,24 @@ public abstract class RealGateway {
 
     protected static GatewayRuntime gateway;
 
+    /** Extra gateway settings for a test class, each {@code "property=value"}, applied when the gateway starts. */
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target(ElementType.TYPE)
+    public @interface Settings {
+        String[] value();
+    }
+
     @BeforeAll
-    static void startGateway() {
-        gateway = GatewayRuntime.start(TestGateway.settings(tmp.resolve("data"), 0));
+    static void startGateway(TestInfo info) {
+        Map<String, String> overrides = TestGateway.overrides(tmp.resolve("data"), 0);
+        Settings extra = info.getTestClass().orElseThrow().getAnnotation(Settings.class);
+        if (extra != null) {
+            for (String setting : extra.value()) {
+                String[] kv = setting.split("=", 2);
+                overrides.put(kv[0], kv[1]);
+            }
+        }
+        gateway = GatewayRuntime.start(GatewaySettings.load(overrides));
     }
 
     @AfterAll

@@ -8,48 +8,23 @@ import static uk.safeguarding.interchange.intake.fhir.SignedMessages.sign;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import uk.safeguarding.interchange.GatewayRuntime;
-import uk.safeguarding.interchange.config.GatewaySettings;
 import uk.safeguarding.interchange.testsupport.DevCerts;
-import uk.safeguarding.interchange.testsupport.TestGateway;
+import uk.safeguarding.interchange.testsupport.RealGateway;
 
 /**
  * A broker that blocks producers for lack of disk space (here: a limit of 1 % of the file system, so any disk counts
  * as full): the health endpoint says so, and submissions are still accepted and answered (decision 0017), durable in
  * the database and waiting there for routing.
  */
-class BrokerStorageFullIT {
+@RealGateway.Settings({"gateway.broker.max-disk-usage=1"})
+class BrokerStorageFullIT extends RealGateway {
     private static final String VENDOR = "acme-safeguard";
-
-    @TempDir
-    static Path tmp;
-
-    static GatewayRuntime gateway;
-
-    @BeforeAll
-    static void start() {
-        Map<String, String> overrides = TestGateway.overrides(tmp.resolve("data"), 0);
-        overrides.put("gateway.broker.max-disk-usage", "1");
-        gateway = GatewayRuntime.start(GatewaySettings.load(overrides));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (gateway != null) {
-            gateway.close();
-        }
-    }
 
     @Test
     void healthReportsTheFullStorageAndSubmissionsAreStillAcceptedDurably() throws Exception {
