@@ -37,9 +37,11 @@ grep -q "is running" "$out/gateway.log" || { echo "The gateway did not start in 
 load() { ./gateway bench load --url "$url" "$@"; }
 cpu() { awk '{print $14 + $15}' "/proc/$gateway/stat"; }
 written() { awk '/^write_bytes/ {print $2}' "/proc/$gateway/io"; }
-threads() { # thread id, CPU ticks, name
+threads() { # thread id, CPU ticks, name (a thread that ends while being read is left out)
+  local t ticks name
   for t in /proc/$gateway/task/*; do
-    printf '%s\t%s\t%s\n' "${t##*/}" "$(awk '{print $14 + $15}' "$t/stat")" "$(cat "$t/comm")"
+    ticks=$(awk '{print $14 + $15}' "$t/stat" 2>/dev/null) && name=$(cat "$t/comm" 2>/dev/null) || continue
+    printf '%s\t%s\t%s\n' "${t##*/}" "$ticks" "$name"
   done
 }
 
@@ -80,7 +82,7 @@ for run in "${runs[@]}"; do
   accepted=$(sed -n 's/^sent [0-9]*, accepted \([0-9]*\).*/\1/p' "$out/run-$n.txt")
   {
     echo "== run $n: bench load $run   (load average $(cut -d' ' -f1-3 /proc/loadavg); started after ${settled} s settling)"
-    grep -E '^(sent|acceptance|delivered)' "$out/run-$n.txt"
+    grep -E '^(sent|acceptance|delivered|load average before)' "$out/run-$n.txt"
     awk -v c=$((after - before)) -v a="${accepted:-0}" -v hz="$ticks" \
       'BEGIN { printf "gateway CPU %.1f s during the run and its drain: %.2f ms per accepted referral\n", c / hz, (a > 0 ? 1000 * c / hz / a : 0) }'
     awk -v w=$((wrote_after - wrote_before)) -v a="${accepted:-0}" \

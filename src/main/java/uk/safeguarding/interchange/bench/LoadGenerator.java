@@ -127,6 +127,7 @@ public final class LoadGenerator {
         out.printf(
                 "Sending %s for %s with %d clients to %s%n",
                 config.rate() == 0 ? "flat out" : config.rate() + "/s", config.duration(), config.clients(), submit);
+        double cpuBefore = LoadReport.processCpuSeconds();
         long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(200);
         long end = start + config.duration().toNanos();
         if (config.rate() > 0) {
@@ -148,7 +149,7 @@ public final class LoadGenerator {
         polling.set(false);
         pollers.shutdown();
         pollers.awaitTermination(30, TimeUnit.SECONDS);
-        return report(loadBefore, sendSeconds, drainSeconds, preexisting);
+        return report(loadBefore, sendSeconds, drainSeconds, preexisting, LoadReport.processCpuSeconds() - cpuBefore);
     }
 
     private List<byte[]> sign() throws IOException {
@@ -359,7 +360,8 @@ public final class LoadGenerator {
         return true;
     }
 
-    private LoadReport report(String loadBefore, double sendSeconds, double drainSeconds, int preexisting) {
+    private LoadReport report(
+            String loadBefore, double sendSeconds, double drainSeconds, int preexisting, double cpuSeconds) {
         Histogram delivery = new Histogram(HIGHEST_MICROS, 3);
         long deliveredToAll = 0;
         long missing = 0;
@@ -413,7 +415,8 @@ public final class LoadGenerator {
                         unexpected,
                         preexisting,
                         drainSeconds,
-                        LoadReport.Latency.of(delivery)));
+                        LoadReport.Latency.of(delivery)),
+                cpuSeconds);
     }
 
     private HttpClient client(String certName) {

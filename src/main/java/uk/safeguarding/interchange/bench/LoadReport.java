@@ -3,6 +3,7 @@ package uk.safeguarding.interchange.bench;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -11,7 +12,10 @@ import org.HdrHistogram.Histogram;
 
 /**
  * The outcome of one {@link LoadGenerator} run, written as JSON under {@code target/bench/}. Latencies are in
- * milliseconds; {@code loadAverage*} is the machine's 1/5/15-minute load, which the numbers must be read against.
+ * milliseconds; {@code loadAverage*} is the machine's 1/5/15-minute load, which the numbers must be read against;
+ * {@code clientCpuSeconds} is this load client's own CPU (all its threads) from the first send to the end of the
+ * delivery drain, the signing before the clock excluded: on a machine shared with the gateway it is CPU the gateway
+ * did not have.
  */
 public record LoadReport(
         String finishedAt,
@@ -29,7 +33,8 @@ public record LoadReport(
         double sendSeconds,
         double acceptedPerSecond,
         Latency acceptanceLatencyMs,
-        Delivery delivery) {
+        Delivery delivery,
+        double clientCpuSeconds) {
 
     /** Percentiles of a histogram recorded in microseconds, in milliseconds. */
     public record Latency(long count, double p50, double p95, double p99, double p999, double max, double mean) {
@@ -74,7 +79,8 @@ public record LoadReport(
                         + "acceptance latency ms: p50 %.1f  p95 %.1f  p99 %.1f  max %.1f%n"
                         + "delivered to all of %s: %d of %d (missing %d, duplicates %d, unexpected %d);"
                         + " delivery latency ms: p50 %.1f  p99 %.1f  max %.1f%n"
-                        + "load average before %s, after %s (%d cpus)",
+                        + "load average before %s, after %s (%d cpus); load client CPU %.1f s (%.2f ms per accepted"
+                        + " referral)",
                 sent,
                 accepted,
                 acceptedPerSecond,
@@ -95,7 +101,18 @@ public record LoadReport(
                 delivery.latencyMs().max(),
                 loadAverageBefore,
                 loadAverageAfter,
-                cpus);
+                cpus,
+                clientCpuSeconds,
+                accepted > 0 ? 1000 * clientCpuSeconds / accepted : 0);
+    }
+
+    /** CPU seconds this JVM has used so far, all threads (NaN where the platform does not say). */
+    static double processCpuSeconds() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            long nanos = os.getProcessCpuTime();
+            return nanos < 0 ? Double.NaN : nanos / 1e9;
+        }
+        return Double.NaN;
     }
 
     /** The first three fields of /proc/loadavg, or "unknown" off Linux. */
