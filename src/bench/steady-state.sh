@@ -5,8 +5,9 @@
 # argument (default: flat out for 60 s, then 50/s for 60 s), each once the gateway has settled (CPU below a fifth of a
 # core, at most 60 s: the previous load's backlog is done), and writes, per run, the load report, the gateway's CPU
 # (utime + stime from /proc) and bytes written to disk (/proc write_bytes) per accepted referral, and its CPU per
-# thread group, and the database transactions per accepted referral (store.CommitEvent, recorded by JFR with
-# src/bench/commits.jfc). Results in target/bench/steady-TIME/.
+# thread group, the database transactions per accepted referral (store.CommitEvent, recorded by JFR with
+# src/bench/commits.jfc), the load client's own CPU per accepted referral, and the machine's CPU split (busy, idle,
+# iowait, steal) over the run. Results in target/bench/steady-TIME/.
 # Environment: BENCH_PORT (18443), BENCH_HEAP (512m), WARM (bench load options), JFR_RUN (a JFR settings name, e.g.
 # "default": records each measured run to its own .jfr; its throughput then is not a number to quote), BENCH_KEEP_DATA
 # (keep the gateway's data directory, deleted by default once the gateway has stopped).
@@ -37,6 +38,7 @@ grep -q "is running" "$out/gateway.log" || { echo "The gateway did not start in 
 load() { ./gateway bench load --url "$url" "$@"; }
 cpu() { awk '{print $14 + $15}' "/proc/$gateway/stat"; }
 written() { awk '/^write_bytes/ {print $2}' "/proc/$gateway/io"; }
+machine() { head -1 /proc/stat; } # the whole machine's CPU ticks: user nice system idle iowait irq softirq steal
 threads() { # thread id, CPU ticks, name (a thread that ends while being read is left out)
   local t ticks name
   for t in /proc/$gateway/task/*; do
@@ -72,10 +74,12 @@ for run in "${runs[@]}"; do
   threads > "$out/run-$n.threads-before"
   before=$(cpu)
   wrote_before=$(written)
+  machine_before=$(machine)
   # shellcheck disable=SC2086
   load $run --out "$out/run-$n.json" > "$out/run-$n.txt" 2>&1
   after=$(cpu)
   wrote_after=$(written)
+  machine_after=$(machine)
   threads > "$out/run-$n.threads-after"
   [ -n "${JFR_RUN:-}" ] && "$jdk/bin/jcmd" $gateway JFR.stop name=run > /dev/null
   "$jdk/bin/jcmd" $gateway JFR.stop name=commits > /dev/null
@@ -85,6 +89,12 @@ for run in "${runs[@]}"; do
     grep -E '^(sent|acceptance|delivered|load average before)' "$out/run-$n.txt"
     awk -v c=$((after - before)) -v a="${accepted:-0}" -v hz="$ticks" \
       'BEGIN { printf "gateway CPU %.1f s during the run and its drain: %.2f ms per accepted referral\n", c / hz, (a > 0 ? 1000 * c / hz / a : 0) }'
+    # Steal is CPU the hypervisor gave to other guests: the same work takes longer when it is high.
+    printf '%s\n%s\n' "$machine_before" "$machine_after" | awk '
+      NR == 1 { for (i = 2; i <= 9; i++) b[i] = $i; next }
+      { for (i = 2; i <= 9; i++) { d[i] = $i - b[i]; t += d[i] } }
+      END { printf "machine CPU over the run and its drain: busy %.0f %%, idle %.0f %%, iowait %.0f %%, steal %.0f %%\n",
+        100 * (d[2] + d[3] + d[4] + d[7] + d[8]) / t, 100 * d[5] / t, 100 * d[6] / t, 100 * d[9] / t }'
     awk -v w=$((wrote_after - wrote_before)) -v a="${accepted:-0}" \
       'BEGIN { printf "gateway wrote %.0f MB to disk (database and broker journal): %.1f KB per accepted referral\n", w / 1e6, (a > 0 ? w / 1e3 / a : 0) }'
     "$jdk/bin/jfr" print --events uk.safeguarding.interchange.Commit "$out/run-$n.commits.jfr" | awk -v a="${accepted:-0}" '
