@@ -37,16 +37,16 @@ public final class DeliveryApi {
     /**
      * A request under {@code /api/v1/mailbox}, by method and path: {@code GET /api/v1/mailbox} lists, {@code GET
      * /api/v1/mailbox/{trackingId}} fetches, {@code POST /api/v1/mailbox/{trackingId}/ack} acknowledges; anything else
-     * is {@link #notFound}. Decided here, with patterns compiled once, rather than by the route's predicates.
+     * is {@link #unknown}. Decided here, with patterns compiled once, rather than by the route's predicates.
      */
     public ApiReply mailbox(String callerId, String method, String requestUri) {
         String uri = requestUri == null ? "" : requestUri;
         if (uri.equals("/api/v1/mailbox")) {
-            return "GET".equals(method) ? list(callerId) : notFound();
+            return "GET".equals(method) ? list(callerId) : unknown(callerId);
         }
         Matcher item = MAILBOX_ITEM.matcher(uri);
         if (!item.matches()) {
-            return notFound();
+            return unknown(callerId);
         }
         boolean ack = item.group(2) != null;
         if (!ack && "GET".equals(method)) {
@@ -55,7 +55,7 @@ public final class DeliveryApi {
         if (ack && "POST".equals(method)) {
             return acknowledge(callerId, item.group(1));
         }
-        return notFound();
+        return unknown(callerId);
     }
 
     /** {@code GET /api/v1/mailbox}: unacknowledged messages, minimal fields, no personal data. */
@@ -99,8 +99,12 @@ public final class DeliveryApi {
 
     /** {@code GET /api/v1/messages/{trackingId}}: per-recipient states, for the sender only. */
     public ApiReply status(String callerId, String requestUri) {
+        Matcher message = MESSAGE.matcher(requestUri == null ? "" : requestUri);
+        if (!message.matches()) {
+            return unknown(callerId);
+        }
         return answer(() -> {
-            MessageStatus s = status.status(requireCaller(callerId), trackingId(MESSAGE, requestUri));
+            MessageStatus s = status.status(requireCaller(callerId), message.group(1));
             ObjectNode root = JSON.createObjectNode();
             root.put("trackingId", s.trackingId());
             root.put("event", s.event());
@@ -132,7 +136,15 @@ public final class DeliveryApi {
     }
 
     /** Any other path or method under the API. */
-    private static ApiReply notFound() {
+    /**
+     * SCHEMA-009 for a path or method the API does not have, recorded in the ledger like every other rejection (spec
+     * §10): the caller is authenticated, so a probe of the API is attributable.
+     */
+    private ApiReply unknown(String callerId) {
+        mailbox.recordRefusal(
+                callerId == null || callerId.isBlank() ? "unauthenticated" : callerId,
+                null,
+                ErrorCode.SCHEMA_UNKNOWN_OPERATION);
         return error(ErrorCode.SCHEMA_UNKNOWN_OPERATION, "No such resource or method.");
     }
 
@@ -156,14 +168,6 @@ public final class DeliveryApi {
             throw new GatewayException(ErrorCode.AUTH_NO_CLIENT_CERT, "No authenticated client.");
         }
         return callerId;
-    }
-
-    private static String trackingId(Pattern pattern, String requestUri) {
-        Matcher m = pattern.matcher(requestUri == null ? "" : requestUri);
-        if (!m.matches()) {
-            throw new GatewayException(ErrorCode.SCHEMA_UNKNOWN_OPERATION, "No such resource.");
-        }
-        return m.group(1);
     }
 
     private static ApiReply json(int status, ObjectNode body) throws Exception {

@@ -358,7 +358,7 @@ public final class Mailbox {
                 ErrorCode.AUTH_NOT_PERMITTED, "The message is not in a mailbox the calling system may read.");
     }
 
-    /** A refused read is a ledger entry of its own (its own transaction), with ids and the code only. */
+    /** A refused request is a ledger entry of its own (its own transaction), with ids and the code only. */
     void recordRefusal(String callerId, String trackingId, ErrorCode code) {
         try {
             ledger.appendAlone(

@@ -105,21 +105,37 @@ class RoutingAndDeliveryIT extends RealGateway {
 
     @Test
     @Order(2)
-    void aMailboxPathOrMethodTheApiDoesNotHaveIsAnUnknownOperationAndChangesNothing() throws Exception {
+    void aMailboxPathOrMethodTheApiDoesNotHaveIsAnUnknownOperationLedgeredAndChangesNothing() throws Exception {
+        int before = unknownOperationsBy(LA_850);
         List<HttpResponse<String>> answers = List.of(
                 post("la-850", "/api/v1/mailbox"),
                 get("la-850", "/api/v1/mailbox/" + referral + "/ack"),
                 post("la-850", "/api/v1/mailbox/" + referral),
                 get("la-850", "/api/v1/mailbox/" + referral.toUpperCase(Locale.ROOT)),
                 get("la-850", "/api/v1/mailbox/" + referral + "/"),
-                post("la-850", "/api/v1/mailbox/not-a-tracking-id/ack"));
+                post("la-850", "/api/v1/mailbox/not-a-tracking-id/ack"),
+                get("la-850", "/api/v1/messages/not-a-tracking-id"));
 
         for (HttpResponse<String> answer : answers) {
             assertThat(answer.statusCode()).as(answer.uri().toString()).isEqualTo(400);
             assertThat(errorCode(answer)).as(answer.uri().toString()).isEqualTo("SCHEMA-009");
         }
+        // Every rejection is in the ledger (spec section 10): one entry per request, by the caller, with the code.
+        assertThat(unknownOperationsBy(LA_850)).isEqualTo(before + answers.size());
         assertThat(state(referral, LA_850)).isEqualTo("ROUTED");
         assertThat(mailbox("la-850")).contains(referral);
+    }
+
+    private static int unknownOperationsBy(String actor) throws Exception {
+        try (Connection c = gateway.dataSource().getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM ledger_entry WHERE event = 'REJECTED'"
+                        + " AND actor = ? AND error_code = 'SCHEMA-009' AND tracking_id IS NULL")) {
+            ps.setString(1, actor);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
     }
 
     @Test
