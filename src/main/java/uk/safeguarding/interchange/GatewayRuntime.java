@@ -74,6 +74,7 @@ import uk.safeguarding.interchange.intake.fhir.FhirContexts;
 import uk.safeguarding.interchange.intake.fhir.FhirIntake;
 import uk.safeguarding.interchange.intake.fhir.FhirIntakeSettings;
 import uk.safeguarding.interchange.intake.fhir.FhirReplies;
+import uk.safeguarding.interchange.intake.fhir.FhirRequestRefusals;
 import uk.safeguarding.interchange.intake.fhir.ProcessMessageProvider;
 import uk.safeguarding.interchange.intake.fhir.validation.ConformanceResources;
 import uk.safeguarding.interchange.intake.fhir.validation.ProfileValidator;
@@ -629,6 +630,7 @@ public final class GatewayRuntime implements AutoCloseable {
     private List<ServletMount> servlets(Clock clock, ConformanceResources conformance) {
         RestfulServer fhir = new RestfulServer(fhirContext);
         fhir.registerProvider(new ProcessMessageProvider(camel.getCamelContext().createProducerTemplate()));
+        fhir.registerInterceptor(new FhirRequestRefusals(rejections));
         fhir.setDefaultResponseEncoding(EncodingEnum.JSON);
         fhir.setServerName(CapabilityStatementProvider.SOFTWARE_NAME);
         fhir.setServerVersion(version());

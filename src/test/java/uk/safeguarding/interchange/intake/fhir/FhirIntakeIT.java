@@ -297,6 +297,34 @@ class FhirIntakeIT {
                 bundle);
     }
 
+    /** Whatever HAPI's server refuses before the intake sees it is answered with a gateway code and ledgered. */
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({
+        "GET, /fhir/Patient",
+        "GET, /fhir/Patient/1",
+        "GET, /fhir/$process-message",
+        "POST, /fhir/Bundle",
+        "POST, /fhir/$validate",
+        "DELETE, /fhir/metadata",
+    })
+    void aResourceOrOperationTheFhirEndpointDoesNotHaveIsSchema009(String method, String path) throws Exception {
+        byte[] body = sign(fresh("safeguarding-referral"), VENDOR, Instant.now());
+        HttpResponse<byte[]> response = DevCerts.httpClient(VENDOR)
+                .send(
+                        HttpRequest.newBuilder(URI.create(gateway.baseUri() + path))
+                                .header("Content-Type", JSON_TYPE)
+                                .method(
+                                        method,
+                                        "POST".equals(method)
+                                                ? HttpRequest.BodyPublishers.ofByteArray(body)
+                                                : HttpRequest.BodyPublishers.noBody())
+                                .build(),
+                        HttpResponse.BodyHandlers.ofByteArray());
+
+        assertRefused(response, 400, ErrorCode.SCHEMA_UNKNOWN_OPERATION, null);
+        assertThat(lastLedgerRow()).containsEntry("actor", "urn:interchange:system:" + VENDOR);
+    }
+
     // ---------------------------------------------------------------- signatures
 
     @Test
