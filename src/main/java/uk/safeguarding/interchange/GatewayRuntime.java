@@ -614,6 +614,9 @@ public final class GatewayRuntime implements AutoCloseable {
         // is routed or delivered (docs/operations.md).
         probes.put("broker-storage", () -> broker != null && !broker.isStorageFull());
         probes.put("database", () -> database != null && database.isUp());
+        // Down when the routing publisher's thread has ended (an Error): acceptances are then routed only by the outbox
+        // relay, each after its grace period (decision 0017).
+        probes.put("routing-publisher", () -> routingPublisher != null && routingPublisher.running());
         probes.put(
                 "camel",
                 () -> camel != null

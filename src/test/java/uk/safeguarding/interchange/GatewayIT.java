@@ -94,9 +94,9 @@ class GatewayIT extends RealGateway {
         assertThat(response.headers().firstValue("Content-Type"))
                 .hasValueSatisfying(ct -> assertThat(ct).startsWith("application/json"));
         assertThat(response.body())
-                .isEqualTo(
-                        "{\"status\":\"UP\",\"components\":{\"broker\":{\"status\":\"UP\"},"
-                                + "\"broker-storage\":{\"status\":\"UP\"},\"database\":{\"status\":\"UP\"},\"camel\":{\"status\":\"UP\"}}}");
+                .isEqualTo("{\"status\":\"UP\",\"components\":{\"broker\":{\"status\":\"UP\"},"
+                        + "\"broker-storage\":{\"status\":\"UP\"},\"database\":{\"status\":\"UP\"},"
+                        + "\"routing-publisher\":{\"status\":\"UP\"},\"camel\":{\"status\":\"UP\"}}}");
     }
 
     @Test

@@ -21,8 +21,8 @@ import uk.safeguarding.interchange.store.GroupCommit;
  * group commit ({@link GroupCommit#later}). So a sender waits for one durable write, the database's, not two.
  *
  * <p>Nothing is lost when a publish does not happen: the rows stay unpublished ({@code message.published_at} NULL)
- * and {@link OutboxRelay} publishes them after its grace period, whether the broker failed, the backlog was full or
- * the gateway was killed. {@link #close} publishes what is still waiting, for a bounded time.
+ * and {@link OutboxRelay} publishes them after its grace period, whether the broker failed, the backlog was full, an
+ * {@link Error} ended the publisher's thread ({@link #running}, reported by {@code /health}) or the gateway was killed. {@link #close} publishes what is still waiting, for a bounded time.
  * Thread-safe.
  */
 public final class RoutingPublisher implements AutoCloseable {
@@ -63,9 +63,10 @@ public final class RoutingPublisher implements AutoCloseable {
      */
     public void publishLater(List<String> trackingIds) {
         int left = 0;
+        boolean stopped = !thread.isAlive();
         for (String trackingId : trackingIds) {
             unfinished.incrementAndGet();
-            if (closing || !waiting.offer(trackingId)) {
+            if (closing || stopped || !waiting.offer(trackingId)) {
                 unfinished.decrementAndGet();
                 left++;
             }
@@ -74,8 +75,16 @@ public final class RoutingPublisher implements AutoCloseable {
             log.warn(
                     "{} accepted messages not queued for routing ({}); the outbox relay will publish them",
                     left,
-                    closing ? "stopping" : "backlog of " + BACKLOG + " full");
+                    closing ? "stopping" : stopped ? "the publisher has stopped" : "backlog of " + BACKLOG + " full");
         }
+    }
+
+    /**
+     * Whether its thread runs (for {@code /health}): false once closed, or after an {@link Error} ended it. Nothing
+     * is lost while it does not run, but every acceptance waits for the outbox relay's grace period to be routed.
+     */
+    public boolean running() {
+        return thread.isAlive();
     }
 
     /**
@@ -87,6 +96,23 @@ public final class RoutingPublisher implements AutoCloseable {
     }
 
     private void run() {
+        try {
+            publishUntilClosed();
+        } catch (Error e) {
+            // Not restarted: an Error means the JVM is in trouble. What waits is the relay's; so is what comes next.
+            List<String> left = new ArrayList<>();
+            waiting.drainTo(left);
+            unfinished.addAndGet(-left.size());
+            log.error(
+                    "The routing publisher stopped ({} accepted messages waiting); the outbox relay will publish them"
+                            + " and every later acceptance after its grace period",
+                    left.size(),
+                    e);
+            throw e;
+        }
+    }
+
+    private void publishUntilClosed() {
         List<String> batch = new ArrayList<>(MAX_BATCH);
         while (!(closing && waiting.isEmpty())) {
             String first;

@@ -237,6 +237,34 @@ class AcceptanceIT {
     }
 
     @Test
+    void aPublisherEndedByAnErrorSaysSoAndLeavesEveryAcceptanceToTheRelay() throws Exception {
+        RoutingPublisher broken = publisher(trackingId -> {
+            throw new InternalError("simulated");
+        });
+        Accepted first = accepting(broken).accept(submission("bundle-err-1", "a1".repeat(32)), ack());
+        // The Error ends the publisher's thread, as meant: Awaitility must not rethrow it here.
+        Awaitility.await()
+                .dontCatchUncaughtExceptions()
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> !broken.running());
+
+        Accepted second = accepting(broken).accept(submission("bundle-err-2", "a2".repeat(32)), ack());
+
+        // Answered and durable; nothing waits for a thread that is gone: both are the relay's, after its grace.
+        assertThat(broken.unfinished()).isZero();
+        assertThat(unpublishedOutboxRows()).isEqualTo(2);
+        OutboxRelay relay = new OutboxRelay(
+                database.dataSource(),
+                group,
+                queue,
+                Clock.offset(CLOCK, Duration.ofSeconds(31)),
+                Duration.ofSeconds(30));
+        assertThat(relay.relay(100)).isEqualTo(2);
+        assertThat(routingQueue()).containsExactlyInAnyOrder(first.trackingId(), second.trackingId());
+        broken.close();
+    }
+
+    @Test
     void republishingATrackingIdIsDroppedByDuplicateDetection() throws Exception {
         queue.publish("t-1");
         queue.publish("t-1");
