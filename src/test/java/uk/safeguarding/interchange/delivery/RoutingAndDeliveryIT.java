@@ -104,7 +104,7 @@ class RoutingAndDeliveryIT extends RealGateway {
     }
 
     @Test
-    @Order(2)
+    @Order(3)
     void aMailboxPathOrMethodTheApiDoesNotHaveIsAnUnknownOperationLedgeredAndChangesNothing() throws Exception {
         int before = unknownOperationsBy(LA_850);
         List<HttpResponse<String>> answers = List.of(
@@ -139,7 +139,7 @@ class RoutingAndDeliveryIT extends RealGateway {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void acknowledgingDeliversAndSendsTheSenderAReceipt() throws Exception {
         HttpResponse<String> ack = post("la-850", "/api/v1/mailbox/" + referral + "/ack");
 
@@ -168,7 +168,7 @@ class RoutingAndDeliveryIT extends RealGateway {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void statusShowsPerRecipientStatesToTheSenderOnly() throws Exception {
         for (String sender : List.of("school-100001", "acme-safeguard")) {
             HttpResponse<String> status = get(sender, "/api/v1/messages/" + referral);
@@ -190,7 +190,7 @@ class RoutingAndDeliveryIT extends RealGateway {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void dorsetPpnAboutAHampshireFamilyLandsInHampshireAndAnEncompassNotificationAtTheSchool() throws Exception {
         ppn = accept("02-police-notification.xml", DORSET, DORSET, m -> {});
 
@@ -219,7 +219,7 @@ class RoutingAndDeliveryIT extends RealGateway {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void unroutableReferralIsLedgeredAndTheSenderGetsANonDeliveryReport() throws Exception {
         String lost = accept(
                 "01-safeguarding-referral.xml",
@@ -236,7 +236,7 @@ class RoutingAndDeliveryIT extends RealGateway {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void aRedeliveredRoutingMessageDeliversNothingTwice() throws Exception {
         // Bypass the broker's duplicate detection, as a redelivery after its id cache forgot the id would.
         try (JMSContext context = gateway.jmsConnectionFactory().createContext(JMSContext.SESSION_TRANSACTED)) {
@@ -263,7 +263,7 @@ class RoutingAndDeliveryIT extends RealGateway {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void aRestartMidWayLosesNothingAndDuplicatesNothing() throws Exception {
         String inFlight = accept("01-safeguarding-referral.xml", SCHOOL_1, ACME, m -> {});
         // As if the gateway had stopped between committing the routing and publishing to the recipients' queues.
@@ -300,7 +300,7 @@ class RoutingAndDeliveryIT extends RealGateway {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void aListingShowsTheOldestFiveHundredOfALargeBacklog() throws Exception {
         // 501 messages waiting for LA 839, made directly in the store (routing them would take the test minutes).
         try (Connection c = gateway.dataSource().getConnection();
@@ -328,7 +328,7 @@ class RoutingAndDeliveryIT extends RealGateway {
     }
 
     @Test
-    @Order(10)
+    @Order(11)
     void aRoutingMessageThatKeepsFailingIsRolledBackRedeliveredAndFinallyDeadLettered() throws Exception {
         String unknown = "no-such-message-" + UUID.randomUUID();
         try (JMSContext context = gateway.jmsConnectionFactory().createContext(JMSContext.SESSION_TRANSACTED)) {
