@@ -83,6 +83,16 @@ class AcceptanceIT {
         return new RoutingPublisher(to, group, CLOCK, Duration.ofSeconds(10));
     }
 
+    /** An outbox relay with a 30 s grace, 31 s after the tests' clock: rows accepted by then are its to publish. */
+    private OutboxRelay relayAfterItsGrace() {
+        return new OutboxRelay(
+                database.dataSource(),
+                group,
+                queue,
+                Clock.offset(CLOCK, Duration.ofSeconds(31)),
+                Duration.ofSeconds(30));
+    }
+
     private Acceptance accepting(RoutingPublisher to) {
         return new Acceptance(database.dataSource(), group, ledger, to, CLOCK, payloads, submission -> {});
     }
@@ -220,12 +230,7 @@ class AcceptanceIT {
         // Within the grace period the relay leaves the row to the publisher that may still be publishing it.
         assertThat(new OutboxRelay(database.dataSource(), group, queue, CLOCK, Duration.ofSeconds(30)).relay(100))
                 .isZero();
-        OutboxRelay relay = new OutboxRelay(
-                database.dataSource(),
-                group,
-                queue,
-                Clock.offset(CLOCK, Duration.ofSeconds(31)),
-                Duration.ofSeconds(30));
+        OutboxRelay relay = relayAfterItsGrace();
         assertThat(relay.relay(100)).isEqualTo(1);
         assertThat(relay.relay(100)).isZero();
         assertThat(routingQueue()).containsExactly(s.trackingId());
@@ -253,13 +258,7 @@ class AcceptanceIT {
         // Answered and durable; nothing waits for a thread that is gone: both are the relay's, after its grace.
         assertThat(broken.unfinished()).isZero();
         assertThat(unpublishedOutboxRows()).isEqualTo(2);
-        OutboxRelay relay = new OutboxRelay(
-                database.dataSource(),
-                group,
-                queue,
-                Clock.offset(CLOCK, Duration.ofSeconds(31)),
-                Duration.ofSeconds(30));
-        assertThat(relay.relay(100)).isEqualTo(2);
+        assertThat(relayAfterItsGrace().relay(100)).isEqualTo(2);
         assertThat(routingQueue()).containsExactlyInAnyOrder(first.trackingId(), second.trackingId());
         broken.close();
     }
