@@ -135,7 +135,6 @@ public final class DeliveryApi {
         });
     }
 
-    /** Any other path or method under the API. */
     /**
      * SCHEMA-009 for a path or method the API does not have, recorded in the ledger like every other rejection (spec
      * §10): the caller is authenticated, so a probe of the API is attributable.

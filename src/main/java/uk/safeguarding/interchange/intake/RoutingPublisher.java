@@ -22,8 +22,8 @@ import uk.safeguarding.interchange.store.GroupCommit;
  *
  * <p>Nothing is lost when a publish does not happen: the rows stay unpublished ({@code message.published_at} NULL)
  * and {@link OutboxRelay} publishes them after its grace period, whether the broker failed, the backlog was full, an
- * {@link Error} ended the publisher's thread ({@link #running}, reported by {@code /health}) or the gateway was killed. {@link #close} publishes what is still waiting, for a bounded time.
- * Thread-safe.
+ * {@link Error} ended the publisher's thread ({@link #running}, reported by {@code /health}) or the gateway was
+ * killed. {@link #close} publishes what is still waiting, for a bounded time. Thread-safe.
  */
 public final class RoutingPublisher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RoutingPublisher.class);
