@@ -361,6 +361,7 @@ public final class SoapIntake {
             summary.setSender(organisation(entry.sender()));
             summary.setReceivedAt(entry.receivedAt());
             summary.setAvailableAt(entry.availableAt());
+            summary.setRecipient(organisation(entry.recipient()));
             response.getMessage().add(summary);
         }
         response.setMore(waiting.size() > limit);

@@ -138,6 +138,8 @@ class SoapMailboxIT extends RealGateway {
         String trackingId = submitReferral();
 
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> inboxHolds(HAMPSHIRE, trackingId));
+        assertThat(summaryRecipient(HAMPSHIRE, trackingId, "safeguarding-referral"))
+                .isEqualTo(HAMPSHIRE_ID);
 
         String byId =
                 "<ix:%s xmlns:ix=\"urn:interchange:soap:v1\"><ix:trackingId>" + trackingId + "</ix:trackingId></ix:%s>";
@@ -180,5 +182,31 @@ class SoapMailboxIT extends RealGateway {
         assertThat(hampshireDelivered)
                 .as("la:850 DELIVERED in GetMessageStatus")
                 .isTrue();
+
+        // The receipt goes to the sender's mailbox; the vendor system acting for that school and another one lists
+        // it and sees whose mailbox it is in.
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> summaryRecipient(SoapIntakeIT.ACME, null, "delivery-receipt") != null);
+        assertThat(summaryRecipient(SoapIntakeIT.ACME, null, "delivery-receipt"))
+                .isEqualTo("urn:interchange:school:100001");
+    }
+
+    /**
+     * The recipient org id of the first ListInbox summary for {@code org} with this tracking id (any, when null) and
+     * event, or null when there is none.
+     */
+    private static String summaryRecipient(String org, String trackingId, String event) throws Exception {
+        NodeList messages = all(call(org, SoapIntakeIT.LIST_INBOX), "message");
+        for (int i = 0; i < messages.getLength(); i++) {
+            Element m = (Element) messages.item(i);
+            if ((trackingId == null || child(m, "trackingId").equals(trackingId))
+                    && child(m, "event").equals(event)) {
+                Element recipient = (Element) m.getElementsByTagNameNS(SoapXml.SERVICE_NS, "recipient")
+                        .item(0);
+                return child(recipient, "orgId");
+            }
+        }
+        return null;
     }
 }
