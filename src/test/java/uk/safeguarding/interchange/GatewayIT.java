@@ -10,6 +10,8 @@ import java.net.http.HttpResponse;
 import org.hl7.fhir.r4.model.CapabilityStatement;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import uk.safeguarding.interchange.error.ErrorCode;
 import uk.safeguarding.interchange.testsupport.DevCerts;
 import uk.safeguarding.interchange.testsupport.RealGateway;
@@ -99,9 +101,25 @@ class GatewayIT extends RealGateway {
                         + "\"routing-publisher\":{\"status\":\"UP\"},\"camel\":{\"status\":\"UP\"}}}");
     }
 
-    @Test
-    void answersUnknownPathWithNotFoundAfterAuthentication() throws Exception {
-        assertThat(get("school-100001", "/no-such-thing").statusCode()).isEqualTo(404);
+    /** After authentication, a path or method no route serves is SCHEMA-009 in the JSON error shape, ledgered. */
+    @ParameterizedTest
+    @ValueSource(strings = {"/no-such-thing", "/api/v2/mailbox", "/health/extra"})
+    void answersAPathNothingServesWithSchema009AndLedgersIt(String path) throws Exception {
+        HttpResponse<String> response = get("school-100001", path);
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(ct -> assertThat(ct).startsWith("application/json"));
+        assertThat(response.body()).contains("\"code\":\"SCHEMA-009\"");
+        try (var c = gateway.dataSource().getConnection();
+                var rs = c.createStatement()
+                        .executeQuery("SELECT event, actor, error_code FROM ledger_entry ORDER BY seq DESC"
+                                + " FETCH FIRST 1 ROWS ONLY")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).isEqualTo("REJECTED");
+            assertThat(rs.getString(2)).isEqualTo("urn:interchange:school:100001");
+            assertThat(rs.getString(3)).isEqualTo("SCHEMA-009");
+        }
     }
 
     @Test

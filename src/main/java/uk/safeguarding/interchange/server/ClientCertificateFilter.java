@@ -7,6 +7,7 @@ import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpServletResponseWrapper;
 import java.io.IOException;
 import java.security.cert.X509Certificate;
 import java.util.Arrays;
@@ -20,7 +21,8 @@ import uk.safeguarding.interchange.trust.ValidatedCertificate;
  * Authenticates every request by its TLS client certificate ({@link CertificateValidator#validateClient}). On success
  * the request carries the {@link AuthenticatedClient} in {@link #CLIENT_ATTRIBUTE} and the organisation id in
  * {@link #ORG_ID_ATTRIBUTE}; otherwise it is answered with the {@code AUTH-*} error and reported to the
- * {@link ClientAuthFailureListener}, and no servlet sees it.
+ * {@link ClientAuthFailureListener}, and no servlet sees it. A path or method that no servlet serves is answered
+ * SCHEMA-009 and reported the same way.
  */
 public final class ClientCertificateFilter implements Filter {
     public static final String CLIENT_ATTRIBUTE = "uk.safeguarding.interchange.client";
@@ -74,7 +76,51 @@ public final class ClientCertificateFilter implements Filter {
         }
         request.setAttribute(CLIENT_ATTRIBUTE, client);
         request.setAttribute(ORG_ID_ATTRIBUTE, client.orgId());
-        chain.doFilter(request, response);
+        chain.doFilter(request, new UnknownResources(request, response, client.orgId()));
+    }
+
+    /**
+     * A servlet's "no such resource" or "no such method" ({@code sendError} 404 or 405: a path no route serves) is
+     * answered as every other refusal, SCHEMA-009 in the gateway's error shape and reported to the listener (ledgered),
+     * instead of the container's HTML page.
+     */
+    private final class UnknownResources extends HttpServletResponseWrapper {
+        private final HttpServletRequest request;
+        private final String orgId;
+
+        UnknownResources(HttpServletRequest request, HttpServletResponse response, String orgId) {
+            super(response);
+            this.request = request;
+            this.orgId = orgId;
+        }
+
+        @Override
+        public void sendError(int status, String message) throws IOException {
+            if (!refusedAsUnknown(status)) {
+                super.sendError(status, message);
+            }
+        }
+
+        @Override
+        public void sendError(int status) throws IOException {
+            if (!refusedAsUnknown(status)) {
+                super.sendError(status);
+            }
+        }
+
+        private boolean refusedAsUnknown(int status) throws IOException {
+            if ((status != HttpServletResponse.SC_NOT_FOUND && status != HttpServletResponse.SC_METHOD_NOT_ALLOWED)
+                    || isCommitted()) {
+                return false;
+            }
+            resetBuffer();
+            reject(
+                    request,
+                    (HttpServletResponse) getResponse(),
+                    orgId,
+                    new GatewayException(ErrorCode.SCHEMA_UNKNOWN_OPERATION, "No such resource or method."));
+            return true;
+        }
     }
 
     private void reject(HttpServletRequest request, HttpServletResponse response, GatewayException e)
