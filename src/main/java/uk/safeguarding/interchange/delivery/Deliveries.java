@@ -151,15 +151,60 @@ public final class Deliveries {
     }
 
     /**
-     * {@link #move} to {@code DELIVERED} for an acknowledgement, whose transaction has just updated the row and so
-     * already holds it locked: it is read without {@code FOR UPDATE}, which in H2 writes the row once more (a version
-     * and an undo entry) only to lock it.
+     * A recipient's acknowledgement of a message in its mailbox: the first one sets {@code acknowledged_at} and, when
+     * the transition table allows, moves the delivery to {@code DELIVERED} as {@link #move} does; a repeat changes
+     * nothing. The usual case is one UPDATE on the state just read (the time and the move together, conditional on
+     * that state and on no acknowledgement yet); when it updates nothing (a repeat, a delivery not in the mailbox, or
+     * a row another transaction changed since the read) the two steps are taken apart.
+     *
+     * @return the state before when this first acknowledgement moved the delivery, else empty
      */
-    public Optional<DeliveryState> moveAcknowledged(
-            Connection connection, String trackingId, String recipientId, String actor, EventCode event)
+    public Optional<DeliveryState> acknowledge(
+            Connection connection, String trackingId, String recipientId, Instant at, String actor, EventCode event)
             throws SQLException {
-        Optional<Locked> held = select(connection, trackingId, recipientId, false);
-        return move(connection, held, DeliveryState.DELIVERED, null, null, actor, event);
+        Optional<Locked> read = select(connection, trackingId, recipientId, false);
+        if (read.isPresent() && read.get().row().state().canMoveTo(DeliveryState.DELIVERED)) {
+            Locked locked = read.get();
+            DeliveryState before = locked.row().state();
+            Instant due = locked.dueIn(DeliveryState.DELIVERED);
+            try (PreparedStatement update = connection.prepareStatement("UPDATE delivery SET acknowledged_at = ?,"
+                    + " state = ?, updated_at = ?, sla_due_at = ? WHERE tracking_id = ? AND recipient_id = ?"
+                    + " AND available_at IS NOT NULL AND acknowledged_at IS NULL AND state = ?")) {
+                update.setTimestamp(1, Timestamp.from(at));
+                update.setString(2, DeliveryState.DELIVERED.name());
+                update.setTimestamp(3, Timestamp.from(now()));
+                update.setTimestamp(4, due == null ? null : Timestamp.from(due));
+                update.setString(5, trackingId);
+                update.setString(6, recipientId);
+                update.setString(7, before.name());
+                if (update.executeUpdate() == 1) {
+                    recordMove(connection, trackingId, recipientId, DeliveryState.DELIVERED, null, null, actor, event);
+                    return Optional.of(before);
+                }
+            }
+        }
+        // Only the first acknowledgement changes the row: the condition makes a repeat (or a concurrent one, which
+        // waits for the row lock and then finds it set) change nothing.
+        try (PreparedStatement update = connection.prepareStatement("UPDATE delivery SET acknowledged_at = ?"
+                + " WHERE tracking_id = ? AND recipient_id = ? AND available_at IS NOT NULL"
+                + " AND acknowledged_at IS NULL")) {
+            update.setTimestamp(1, Timestamp.from(at));
+            update.setString(2, trackingId);
+            update.setString(3, recipientId);
+            if (update.executeUpdate() == 0) {
+                return Optional.empty();
+            }
+        }
+        // This transaction has just updated the row and so holds it locked: read without FOR UPDATE, which in H2
+        // writes the row once more (a version and an undo entry) only to lock it.
+        return move(
+                connection,
+                select(connection, trackingId, recipientId, false),
+                DeliveryState.DELIVERED,
+                null,
+                null,
+                actor,
+                event);
     }
 
     private Optional<DeliveryState> move(
@@ -177,8 +222,7 @@ public final class Deliveries {
         Locked locked = found.get();
         String trackingId = locked.row().trackingId();
         String recipientId = locked.row().recipientId();
-        Instant due = SlaDue.dueAt(
-                locked.slaDeadline(), locked.slaAwaits(), locked.row().role(), to, locked.escalated());
+        Instant due = locked.dueIn(to);
         try (PreparedStatement update = connection.prepareStatement(
                 "UPDATE delivery SET state = ?, outcome = COALESCE(?, outcome), last_error = COALESCE(?, last_error),"
                         + " updated_at = ?, sla_due_at = ? WHERE tracking_id = ? AND recipient_id = ?")) {
@@ -191,6 +235,21 @@ public final class Deliveries {
             update.setString(7, recipientId);
             update.executeUpdate();
         }
+        recordMove(connection, trackingId, recipientId, to, outcome, errorCode, actor, event);
+        return Optional.of(locked.row().state());
+    }
+
+    /** The ledger entry of a move to {@code to}. */
+    private void recordMove(
+            Connection connection,
+            String trackingId,
+            String recipientId,
+            DeliveryState to,
+            String outcome,
+            String errorCode,
+            String actor,
+            EventCode event)
+            throws SQLException {
         // The outcome code (accepted, declined, ...) is the entry's reason; the event is the state's name.
         ledger.append(
                 connection,
@@ -204,7 +263,6 @@ public final class Deliveries {
                         null,
                         errorCode,
                         to == DeliveryState.OUTCOME ? outcome : null));
-        return Optional.of(locked.row().state());
     }
 
     /** The delivery of one message to one recipient. */
@@ -213,7 +271,12 @@ public final class Deliveries {
     }
 
     /** A locked row with the columns its next state's {@code sla_due_at} is computed from. */
-    private record Locked(Row row, Instant slaDeadline, SlaPolicy.Awaits slaAwaits, boolean escalated) {}
+    private record Locked(Row row, Instant slaDeadline, SlaPolicy.Awaits slaAwaits, boolean escalated) {
+        /** The {@code sla_due_at} of the row once in {@code state}. */
+        Instant dueIn(DeliveryState state) {
+            return SlaDue.dueAt(slaDeadline, slaAwaits, row.role(), state, escalated);
+        }
+    }
 
     private Optional<Locked> lock(Connection connection, String trackingId, String recipientId) throws SQLException {
         return select(connection, trackingId, recipientId, true);
@@ -297,8 +360,8 @@ public final class Deliveries {
         String senderMessageId = (derivedFrom != null ? "gateway-derived-" : "gateway-") + trackingId;
         try (PreparedStatement insert = connection.prepareStatement(
                 "INSERT INTO message (tracking_id, sender_id, sender_message_id, content_sha256, event, received_at,"
-                        + " binding, submitted_by, priority, derived_from, routed_at, published_at)"
-                        + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)")) {
+                        + " binding, submitted_by, priority, derived_from, routed_at, published_at, "
+                        + PayloadStore.KEY_COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
             insert.setString(1, trackingId);
             insert.setString(2, senderId);
             insert.setString(3, senderMessageId);
@@ -312,9 +375,10 @@ public final class Deliveries {
             insert.setTimestamp(11, Timestamp.from(now));
             // Born routed: nothing to hand to routing (message.published_at NULL is the outbox, OutboxRelay).
             insert.setTimestamp(12, Timestamp.from(now));
+            payloads.bindKey(insert, 13, message.payload(), event.code(), now);
             insert.executeUpdate();
         }
-        payloads.store(connection, message.payload(), event.code(), now);
+        payloads.store(connection, message.payload());
         ledger.append(
                 connection,
                 new NewLedgerEntry(

@@ -288,20 +288,9 @@ public final class Mailbox {
             GroupCommit.After after)
             throws SQLException {
         String trackingId = message.trackingId();
-        // Only the first acknowledgement changes the row: the condition makes a repeat (or a concurrent one, which
-        // waits for the row lock and then finds it set) change nothing and send no second receipt.
-        int first;
-        try (PreparedStatement update = connection.prepareStatement("UPDATE delivery SET acknowledged_at = ?"
-                + " WHERE tracking_id = ? AND recipient_id = ? AND available_at IS NOT NULL"
-                + " AND acknowledged_at IS NULL")) {
-            update.setTimestamp(1, Timestamp.from(now()));
-            update.setString(2, trackingId);
-            update.setString(3, recipient);
-            first = update.executeUpdate();
-        }
-        Optional<DeliveryState> before = first == 0
-                ? Optional.empty()
-                : deliveries.moveAcknowledged(connection, trackingId, recipient, callerId, message.event());
+        // Only the first acknowledgement moves the delivery: a repeat (or a concurrent one) sends no second receipt.
+        Optional<DeliveryState> before =
+                deliveries.acknowledge(connection, trackingId, recipient, now(), callerId, message.event());
         if (before.isEmpty() || receipt.isEmpty()) {
             DeliveryState state = before.isPresent()
                     ? DeliveryState.DELIVERED

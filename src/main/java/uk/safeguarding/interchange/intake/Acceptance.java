@@ -151,8 +151,8 @@ public final class Acceptance {
         if (previous.isPresent()) {
             return previous.get();
         }
-        insertMessage(connection, submission, now);
-        payloads.store(connection, sealed, submission.event().code(), now);
+        insertMessage(connection, submission, now, sealed);
+        payloads.store(connection, sealed);
         ledger.append(
                 connection,
                 new NewLedgerEntry(
@@ -204,10 +204,12 @@ public final class Acceptance {
         }
     }
 
-    private static void insertMessage(Connection connection, Submission s, Instant now) throws SQLException {
+    /** The message row, with its payload key. */
+    private void insertMessage(Connection connection, Submission s, Instant now, PayloadStore.Sealed sealed)
+            throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement(
                 "INSERT INTO message (tracking_id, sender_id, sender_message_id, content_sha256, event, received_at,"
-                        + " binding, submitted_by) VALUES (?,?,?,?,?,?,?,?)")) {
+                        + " binding, submitted_by, " + PayloadStore.KEY_COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?)")) {
             insert.setString(1, s.trackingId());
             insert.setString(2, s.senderId());
             insert.setString(3, s.senderMessageId());
@@ -216,6 +218,7 @@ public final class Acceptance {
             insert.setTimestamp(6, Timestamp.from(now));
             insert.setString(7, s.binding());
             insert.setString(8, s.submittedBy());
+            payloads.bindKey(insert, 9, sealed, s.event().code(), now);
             insert.executeUpdate();
         }
     }

@@ -58,31 +58,31 @@ public final class PayloadStore {
         return new Sealed(trackingId, masterKey.wrap(trackingId, key.key), ciphertexts);
     }
 
+    /** The {@code message} columns that hold a message's payload key, in the order {@link #bindKey} sets them. */
+    public static final String KEY_COLUMNS = "wrapped_key, master_key_id, retain_until";
+
     /**
-     * Stores what {@link #seal} made, with the retention deadline for {@code eventCode} counted from {@code
-     * receivedAt}, in the caller's transaction, after the {@code message} row it belongs to: the key goes into that
-     * row (a second key for the same message fails).
+     * Sets the {@link #KEY_COLUMNS} of a new message row's INSERT, from parameter {@code first}: the key {@link #seal}
+     * wrapped, the master key's id, and the retention deadline for {@code eventCode} counted from {@code receivedAt}.
+     * The key goes in with the row (no second statement updates it), so a message has one key from its first commit.
+     *
+     * @return the next parameter index
      */
-    public void store(Connection connection, Sealed sealed, String eventCode, Instant receivedAt) throws SQLException {
-        for (Map.Entry<PayloadKind, byte[]> payload : sealed.ciphertexts().entrySet()) {
-            insertCiphertext(connection, sealed.trackingId(), payload.getKey(), payload.getValue());
-        }
-        insertKey(connection, sealed.trackingId(), sealed.wrappedKey(), eventCode, receivedAt);
+    public int bindKey(PreparedStatement insert, int first, Sealed sealed, String eventCode, Instant receivedAt)
+            throws SQLException {
+        insert.setBytes(first, sealed.wrappedKey());
+        insert.setString(first + 1, masterKey.id());
+        insert.setTimestamp(first + 2, Timestamp.from(receivedAt.plus(retention.periodFor(eventCode))));
+        return first + 3;
     }
 
-    private void insertKey(
-            Connection connection, String trackingId, byte[] wrappedKey, String eventCode, Instant receivedAt)
-            throws SQLException {
-        try (PreparedStatement update =
-                connection.prepareStatement("UPDATE message SET wrapped_key = ?, master_key_id = ?, retain_until = ?"
-                        + " WHERE tracking_id = ? AND master_key_id IS NULL")) {
-            update.setBytes(1, wrappedKey);
-            update.setString(2, masterKey.id());
-            update.setTimestamp(3, Timestamp.from(receivedAt.plus(retention.periodFor(eventCode))));
-            update.setString(4, trackingId);
-            if (update.executeUpdate() != 1) {
-                throw new SQLException("No message " + trackingId + " without a payload key to store its key in");
-            }
+    /**
+     * Inserts the payloads {@link #seal} encrypted, in the caller's transaction, after the {@code message} row that
+     * holds their key ({@link #bindKey}); a kind the message already has fails (payloads are never replaced).
+     */
+    public void store(Connection connection, Sealed sealed) throws SQLException {
+        for (Map.Entry<PayloadKind, byte[]> payload : sealed.ciphertexts().entrySet()) {
+            insertCiphertext(connection, sealed.trackingId(), payload.getKey(), payload.getValue());
         }
     }
 

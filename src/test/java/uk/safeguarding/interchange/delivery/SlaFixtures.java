@@ -114,7 +114,8 @@ public final class SlaFixtures {
                 ds, "SELECT COUNT(*) FROM ledger_entry WHERE tracking_id = ? AND event = 'ESCALATED'", trackingId));
     }
 
-    private static String string(DataSource ds, String sql, String... parameters) throws SQLException {
+    /** The first column of the query's first row, as a string; null when there is none. */
+    static String string(DataSource ds, String sql, String... parameters) throws SQLException {
         try (Connection c = ds.getConnection();
                 PreparedStatement query = c.prepareStatement(sql)) {
             for (int i = 0; i < parameters.length; i++) {
