@@ -85,24 +85,30 @@ public final class Deliveries {
                 }
             }
         }
-        insertRouted(connection, trackingId, recipientId, role, event, terms);
+        insertRouted(connection, trackingId, recipientId, role, event, terms, null);
         return true;
     }
 
-    /** Inserts a new {@code ROUTED} delivery with these SLA terms, and its ledger entry. */
+    /**
+     * Inserts a new {@code ROUTED} delivery with these SLA terms, and its ledger entry.
+     *
+     * @param availableAt when it is put straight into the recipient's mailbox (queued once, then), else null: a
+     *     queue publish follows
+     */
     private void insertRouted(
             Connection connection,
             String trackingId,
             String recipientId,
             String role,
             EventCode event,
-            Optional<SlaDue.Terms> terms)
+            Optional<SlaDue.Terms> terms,
+            Instant availableAt)
             throws SQLException {
         Instant now = now();
         Timestamp deadline = terms.map(t -> Timestamp.from(t.deadline())).orElse(null);
         try (PreparedStatement insert = connection.prepareStatement(
                 "INSERT INTO delivery (tracking_id, recipient_id, role, state, created_at, updated_at, sla_deadline,"
-                        + " sla_awaits, sla_due_at) VALUES (?,?,?,?,?,?,?,?,?)")) {
+                        + " sla_awaits, sla_due_at, available_at, queued_at, attempts) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)")) {
             insert.setString(1, trackingId);
             insert.setString(2, recipientId);
             insert.setString(3, role);
@@ -113,6 +119,9 @@ public final class Deliveries {
             insert.setString(8, terms.map(t -> t.awaits().name()).orElse(null));
             // Every deadline that concerns a delivery is awaited in ROUTED.
             insert.setTimestamp(9, deadline);
+            insert.setTimestamp(10, availableAt == null ? null : Timestamp.from(availableAt));
+            insert.setTimestamp(11, availableAt == null ? null : Timestamp.from(now));
+            insert.setInt(12, availableAt == null ? 0 : 1);
             insert.executeUpdate();
         }
         ledger.append(
@@ -354,6 +363,34 @@ public final class Deliveries {
     public void storeGatewayMessage(
             Connection connection, GatewayMessage message, String senderId, String recipientId, String derivedFrom)
             throws SQLException {
+        storeGatewayMessage(connection, message, senderId, recipientId, derivedFrom, null);
+    }
+
+    /**
+     * {@link #storeGatewayMessage} for a {@code mailbox} recipient, with the message put straight into its mailbox,
+     * available at {@code availableAt} (decision 0018): no queue publish follows. The time must come from {@link
+     * Mailbox}'s order of available times, inside a group-commit unit.
+     */
+    public void storeGatewayMessageInMailbox(
+            Connection connection, GatewayMessage message, String recipientId, Instant availableAt)
+            throws SQLException {
+        storeGatewayMessage(
+                connection,
+                message,
+                GatewayMessages.GATEWAY_ID,
+                recipientId,
+                null,
+                Objects.requireNonNull(availableAt));
+    }
+
+    private void storeGatewayMessage(
+            Connection connection,
+            GatewayMessage message,
+            String senderId,
+            String recipientId,
+            String derivedFrom,
+            Instant availableAt)
+            throws SQLException {
         Instant now = now();
         String trackingId = message.trackingId();
         EventCode event = message.event();
@@ -397,7 +434,8 @@ public final class Deliveries {
                 recipientId,
                 "primary",
                 event,
-                sla.terms(event, message.priority(), now, "primary"));
+                sla.terms(event, message.priority(), now, "primary"),
+                availableAt);
     }
 
     /** Records that these (message, recipient) pairs are on their recipients' queues: one statement, run as a batch. */

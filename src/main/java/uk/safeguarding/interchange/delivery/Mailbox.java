@@ -23,6 +23,7 @@ import uk.safeguarding.interchange.canonical.TrackingIds;
 import uk.safeguarding.interchange.canonical.xml.Binding;
 import uk.safeguarding.interchange.canonical.xml.GatewayNotice;
 import uk.safeguarding.interchange.canonical.xml.InterchangeMessage;
+import uk.safeguarding.interchange.directory.DeliveryMode;
 import uk.safeguarding.interchange.directory.Directory;
 import uk.safeguarding.interchange.directory.OrganisationKind;
 import uk.safeguarding.interchange.error.ErrorCode;
@@ -35,8 +36,10 @@ import uk.safeguarding.interchange.store.GroupCommit;
  * The {@code mailbox} delivery mode (spec §9, as in NHS MESH): the per-recipient queue consumer {@link #storeAll
  * stores} each message once; the recipient {@link #list lists}, {@link #fetch fetches} and {@link #acknowledge acknowledges}
  * it. Acknowledging moves the delivery to {@code DELIVERED} and sends the original sender a {@code delivery-receipt}
- * (for messages the gateway did not originate), in one transaction. Stores and acknowledgements that arrive together
- * are committed together ({@link GroupCommit}); the receipts a group sends are published in one broker transaction.
+ * (for messages the gateway did not originate), in one transaction: a sender that takes its messages from a mailbox
+ * finds the receipt there when that transaction commits (decision 0018); a push sender's receipt is published to its
+ * queue. Stores and acknowledgements that arrive together are committed together ({@link GroupCommit}); the receipts
+ * a group publishes go in one broker transaction.
  *
  * <p>Every caller sees only its own mailbox and those of organisations it acts for; anything else is refused with
  * AUTH-006 and recorded in the ledger, whether or not the message exists (no probing). Thread-safe.
@@ -250,8 +253,11 @@ public final class Mailbox {
         }
     }
 
-    /** A delivery receipt made ahead of the acknowledgement that may send it. */
-    private record Receipt(Deliveries.GatewayMessage message, String senderId) {}
+    /**
+     * A delivery receipt made ahead of the acknowledgement that may send it; {@code toMailbox} when its sender takes
+     * its messages from a mailbox.
+     */
+    private record Receipt(Deliveries.GatewayMessage message, String senderId, boolean toMailbox) {}
 
     /** The receipt the first acknowledgement by {@code recipient} sends; none for gateway-originated messages. */
     private Optional<Receipt> receiptFor(StoredMessage message, String recipient) {
@@ -273,10 +279,16 @@ public final class Mailbox {
                 message.senderId(),
                 Binding.fromValue(message.binding()),
                 notice);
+        boolean toMailbox = directory
+                .get()
+                .find(message.senderId())
+                .map(sender -> sender.delivery().mode() == DeliveryMode.MAILBOX)
+                .orElse(false);
         return Optional.of(new Receipt(
                 deliveries.prepare(
                         receiptId, EventCode.DELIVERY_RECEIPT, message.binding(), null, gatewayMessages.seal(receipt)),
-                message.senderId()));
+                message.senderId(),
+                toMailbox));
     }
 
     private Acknowledged acknowledge(
@@ -301,8 +313,13 @@ public final class Mailbox {
             return new Acknowledged(trackingId, recipient, state, Optional.empty());
         }
         Receipt r = receipt.get();
-        deliveries.storeGatewayMessage(connection, r.message(), GatewayMessages.GATEWAY_ID, r.senderId(), null);
-        after.add(publishReceipts, new DeliveryRelay.Pending(r.message().trackingId(), r.senderId()));
+        if (r.toMailbox()) {
+            // Into the sender's mailbox in this transaction (decision 0018): the queue would only bring it back here.
+            deliveries.storeGatewayMessageInMailbox(connection, r.message(), r.senderId(), nextAvailableTime());
+        } else {
+            deliveries.storeGatewayMessage(connection, r.message(), GatewayMessages.GATEWAY_ID, r.senderId(), null);
+            after.add(publishReceipts, new DeliveryRelay.Pending(r.message().trackingId(), r.senderId()));
+        }
         return new Acknowledged(
                 trackingId,
                 recipient,
