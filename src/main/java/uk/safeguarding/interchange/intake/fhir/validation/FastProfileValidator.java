@@ -18,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.Lock;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Base;
+import org.hl7.fhir.r4.model.Base64BinaryType;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeSystem;
 import org.hl7.fhir.r4.model.CodeableConcept;
@@ -117,6 +118,21 @@ public final class FastProfileValidator {
         for (String type : CORE_ENTRY_TYPES) {
             compile(CORE + type);
         }
+        for (Node root : profiles.values()) {
+            for (Node node : allNodes(root)) {
+                node.targetTypes = targetTypes(node);
+            }
+        }
+    }
+
+    /** The resource types a reference element's target profiles allow (by the compiled profiles' types). */
+    private Set<String> targetTypes(Node node) {
+        Set<String> types = new HashSet<>();
+        for (String tp : node.targetProfiles) {
+            String t = profileType.get(tp);
+            types.add(t != null ? t : tp.startsWith(CORE) ? tp.substring(CORE.length()) : tp);
+        }
+        return Set.copyOf(types);
     }
 
     private static void collect(List<CodeSystem.ConceptDefinitionComponent> concepts, Map<String, String> codes) {
@@ -152,6 +168,9 @@ public final class FastProfileValidator {
         final List<String> types = new ArrayList<>();
         final Map<String, List<String>> profiles = new HashMap<>();
         final List<String> targetProfiles = new ArrayList<>();
+        /** The resource types {@link #targetProfiles} allow: set once every definition is compiled. */
+        Set<String> targetTypes = Set.of();
+
         Base fixed;
         Base pattern;
         Binding binding;
@@ -162,6 +181,8 @@ public final class FastProfileValidator {
         String deferAlways;
         final List<Node> rawSlices = new ArrayList<>();
         String sliceName;
+        /** How to read this node's children from each model class met so far (filled at run time). */
+        private final Map<Class<?>, Layout> layouts = new ConcurrentHashMap<>();
 
         Node(String path) {
             this.path = path;
@@ -170,6 +191,74 @@ public final class FastProfileValidator {
 
         boolean isChoice() {
             return name.endsWith("[x]");
+        }
+
+        /** How to read this node's children from values of a model class, or null if the class cannot be read so. */
+        Layout layout(Class<? extends Base> type) {
+            Layout layout = layouts.computeIfAbsent(type, t -> Layout.of(this, ELEMENTS.get(t)));
+            return layout == Layout.UNREADABLE ? null : layout;
+        }
+    }
+
+    /**
+     * The elements of a HAPI model class as {@link Base#children()} names them (choices as {@code value[x]}), each
+     * with the name {@link Base#getProperty(int, String, boolean)} reads it by; null if the class has no public
+     * no-argument constructor or names an element it cannot read. Reading only the elements a node has, instead of
+     * listing every element of every value, is most of what makes the walk cheap.
+     */
+    static final ClassValue<Map<String, String>> ELEMENTS = new ClassValue<>() {
+        @Override
+        protected Map<String, String> computeValue(Class<?> type) {
+            Base instance;
+            try {
+                instance = (Base) type.getConstructor().newInstance();
+            } catch (ReflectiveOperationException | ClassCastException e) {
+                return null;
+            }
+            Map<String, String> elements = new LinkedHashMap<>();
+            for (Property p : instance.children()) {
+                String name = p.getName();
+                String property = name.endsWith("[x]") ? name.substring(0, name.length() - 3) : name;
+                if (instance.getProperty(property.hashCode(), property, false) == null) {
+                    return null;
+                }
+                elements.put(name, property);
+            }
+            return java.util.Collections.unmodifiableMap(elements);
+        }
+    };
+
+    /** Reads one element of a model value, by the name {@link Base#getProperty} knows it by. */
+    record Accessor(String name, String property) {
+        private static final Base[] NONE = new Base[0];
+
+        Base[] read(Base value) {
+            return property == null ? NONE : value.getProperty(property.hashCode(), property, false);
+        }
+    }
+
+    /**
+     * How to read a node's children from values of one model class: {@code accessors[i]} reads {@code slots[i]}
+     * for each child of the node (in its order; an accessor without a property when the class lacks the element),
+     * then come the class's elements the node does not define.
+     */
+    record Layout(Node[] slots, Accessor[] accessors) {
+        static final Layout UNREADABLE = new Layout(new Node[0], new Accessor[0]);
+
+        static Layout of(Node node, Map<String, String> elements) {
+            if (elements == null) {
+                return UNREADABLE;
+            }
+            List<Accessor> accessors = new ArrayList<>();
+            for (Node child : node.children.values()) {
+                accessors.add(new Accessor(child.name, elements.get(child.name)));
+            }
+            elements.forEach((name, property) -> {
+                if (!node.children.containsKey(name)) {
+                    accessors.add(new Accessor(name, property));
+                }
+            });
+            return new Layout(node.children.values().toArray(Node[]::new), accessors.toArray(Accessor[]::new));
         }
     }
 
@@ -599,46 +688,37 @@ public final class FastProfileValidator {
         /** Validates the children of a complex value against a node that has them (or its type's definition). */
         private void complex(Node node, Base value, String path) {
             invariants(node, value, path);
-            Map<String, List<Base>> present = new HashMap<>();
-            for (Property p : value.children()) {
-                if (!p.hasValues()) {
-                    continue;
-                }
-                List<Base> values = new ArrayList<>(p.getValues().size());
-                for (Base b : p.getValues()) {
-                    // HAPI's encoder drops empty elements. An extension with neither value nor extensions is
-                    // kept or dropped depending on where it is: not counted, and the verdict defers.
-                    if (b instanceof Extension x && !x.hasValue() && !x.hasExtension()) {
-                        defer(path + "." + p.getName(), "extension without value or extensions");
-                    } else if (b != null && !b.isEmpty()) {
-                        values.add(b);
+            Layout layout = node.layout(value.getClass());
+            if (layout == null) {
+                defer(path, "element layout not modelled");
+                return;
+            }
+            List<Base>[] present = presentValues(layout, value, path);
+            boolean nothingButId = true;
+            for (int i = 0; i < present.length; i++) {
+                if (!present[i].isEmpty()) {
+                    nothingButId &= "id".equals(layout.accessors[i].name());
+                    if (i >= layout.slots.length) {
+                        defer(path + "." + layout.accessors[i].name(), "element not in the definition");
                     }
                 }
-                if (!values.isEmpty()
-                        && !("id".equals(p.getName()) && value instanceof Resource r && r != bundle && urnId(r))) {
-                    present.put(p.getName(), values);
-                }
             }
-            if (!(value instanceof Resource) && present.keySet().stream().allMatch("id"::equals)) {
+            if (!(value instanceof Resource) && nothingButId) {
                 defer(path, "element with nothing but an id (ele-1)");
             }
-            for (var e : present.entrySet()) {
-                if (!node.children.containsKey(e.getKey())) {
-                    defer(path + "." + e.getKey(), "element not in the definition");
-                }
-            }
-            for (Node child : node.children.values()) {
-                List<Base> values = present.getOrDefault(child.name, List.of());
-                String childPath = path + "." + child.name;
+            for (int i = 0; i < layout.slots.length; i++) {
+                Node child = layout.slots[i];
+                List<Base> values = present[i];
                 if (values.size() < child.min) {
-                    reject(childPath, "minimum cardinality " + child.min);
+                    reject(path + "." + child.name, "minimum cardinality " + child.min);
                 }
                 if (values.size() > child.max) {
-                    reject(childPath, "maximum cardinality " + child.max);
+                    reject(path + "." + child.name, "maximum cardinality " + child.max);
                 }
                 if (values.isEmpty()) {
                     continue;
                 }
+                String childPath = path + "." + child.name;
                 switch (child.name) {
                     case "modifierExtension" -> defer(childPath, "modifier extension");
                     case "contained", "text" -> {
@@ -661,6 +741,37 @@ public final class FastProfileValidator {
                     }
                 }
             }
+        }
+
+        /**
+         * The values of each of the layout's elements that count as present (not empty, which HAPI's encoder
+         * drops). An extension with neither value nor extensions is kept or dropped depending on where it is: not
+         * counted, and the verdict defers. A Bundle entry resource's id taken from its urn:uuid fullUrl (which the
+         * encoder leaves out) does not count either.
+         */
+        private List<Base>[] presentValues(Layout layout, Base value, String path) {
+            @SuppressWarnings("unchecked")
+            List<Base>[] present = new List[layout.accessors.length];
+            for (int i = 0; i < present.length; i++) {
+                Accessor accessor = layout.accessors[i];
+                Base[] raw = accessor.read(value);
+                List<Base> values = List.of();
+                for (Base b : raw) {
+                    if (b instanceof Extension x && !x.hasValue() && !x.hasExtension()) {
+                        defer(path + "." + accessor.name(), "extension without value or extensions");
+                    } else if (b != null && !b.isEmpty()) {
+                        if (values.isEmpty()) {
+                            values = new ArrayList<>(raw.length);
+                        }
+                        values.add(b);
+                    }
+                }
+                if ("id".equals(accessor.name()) && value instanceof Resource r && r != bundle && urnId(r)) {
+                    values = List.of();
+                }
+                present[i] = values;
+            }
+            return present;
         }
 
         private void sliced(Node child, List<Base> values, String path) {
@@ -848,11 +959,11 @@ public final class FastProfileValidator {
             }
             String s = v instanceof org.hl7.fhir.r4.model.IdType id ? id.getIdPart() : p.getValueAsString();
             if ("id".equals(node.name)) {
-                if (s == null || !ID.matcher(s).matches()) {
+                if (s == null || !Primitives.id(s)) {
                     defer(path, "element id format");
                 }
             } else if ("url".equals(node.name)) {
-                if (s == null || s.isEmpty() || !NO_WS.matcher(s).matches()) {
+                if (s == null || !Primitives.noWhitespace(s)) {
                     defer(path, "url format");
                 }
             } else {
@@ -920,7 +1031,8 @@ public final class FastProfileValidator {
             if (p.hasExtension() || p.hasId()) {
                 defer(path, "primitive with id or extensions");
             }
-            String s = p.getValueAsString();
+            // The model holds base64Binary as bytes, always valid once encoded: not encoded here (a copy of the data).
+            String s = p instanceof Base64BinaryType b64 ? (b64.getValue() == null ? null : "") : p.getValueAsString();
             if (s == null) {
                 defer(path, "primitive without a value");
                 return;
@@ -1051,7 +1163,7 @@ public final class FastProfileValidator {
         private void reference(Node node, Reference ref, String path) {
             if (ref.hasType()) {
                 String t = ref.getType();
-                if (!targetTypes(node).contains(t) && !targetTypes(node).contains("Resource")) {
+                if (!node.targetTypes.contains(t) && !node.targetTypes.contains("Resource")) {
                     defer(path + ".type", "reference type not among targets");
                 }
             }
@@ -1073,7 +1185,7 @@ public final class FastProfileValidator {
                 defer(path, "reference not resolved in the Bundle");
                 return;
             }
-            Set<String> allowed = targetTypes(node);
+            Set<String> allowed = node.targetTypes;
             String type = resolved.fhirType();
             if (ref.hasType() && !ref.getType().equals(type)) {
                 defer(path, "reference type differs from target");
@@ -1093,15 +1205,6 @@ public final class FastProfileValidator {
             if (!profileOk) {
                 defer(path, "reference target profile not established");
             }
-        }
-
-        private Set<String> targetTypes(Node node) {
-            Set<String> types = new HashSet<>();
-            for (String tp : node.targetProfiles) {
-                String t = profileType.get(tp);
-                types.add(t != null ? t : tp.startsWith(CORE) ? tp.substring(CORE.length()) : tp);
-            }
-            return types;
         }
 
         /** The profile a Bundle entry of this resource type is validated against. */
@@ -1126,7 +1229,4 @@ public final class FastProfileValidator {
         NOT_IN_VALUE_SET,
         UNKNOWN
     }
-
-    private static final java.util.regex.Pattern ID = java.util.regex.Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
-    private static final java.util.regex.Pattern NO_WS = java.util.regex.Pattern.compile("\\S+");
 }
