@@ -6,8 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import uk.safeguarding.interchange.ledger.merkle.MerkleTree;
+import uk.safeguarding.interchange.trust.Jcs;
 
 class LedgerEntryTest {
     static final String PAYLOAD = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
@@ -36,6 +38,33 @@ class LedgerEntryTest {
                         + "\"senderMessageId\":\"urn:uuid:6d3c0f3e-0000-4000-8000-000000000007\",\"seq\":7,"
                         + "\"time\":\"2026-03-02T08:15:30.123Z\",\"trackingId\":\"trk-7\"}");
         assertThat(accepted(7).leafHash()).isEqualTo(MerkleTree.leafHash(canonical.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void canonicalFormIsExactlyJcsOfTheJsonObject() {
+        Random random = new Random(7);
+        LedgerEvent[] events = LedgerEvent.values();
+        String printable = "aZ09\"\\/!~{}:,._-";
+        for (int n = 0; n < 5_000; n++) {
+            StringBuilder messageId = new StringBuilder();
+            for (int i = 1 + random.nextInt(12); i > 0; i--) {
+                messageId.append(printable.charAt(random.nextInt(printable.length())));
+            }
+            LedgerEntry entry = new LedgerEntry(
+                    random.nextLong(LedgerEntry.MAX_SEQ + 1),
+                    Instant.ofEpochMilli(random.nextLong(4_102_444_800_000L)),
+                    events[random.nextInt(events.length)],
+                    random.nextBoolean() ? null : "trk-" + n,
+                    random.nextBoolean() ? null : messageId.toString(),
+                    "urn:interchange:school:" + n,
+                    random.nextBoolean() ? null : "urn:interchange:la:" + n,
+                    random.nextBoolean() ? null : "safeguarding-referral",
+                    random.nextBoolean() ? null : PAYLOAD,
+                    random.nextBoolean() ? null : "recipient-unknown",
+                    random.nextBoolean() ? null : "SIG-004");
+            assertThat(new String(entry.canonicalBytes(), StandardCharsets.UTF_8))
+                    .isEqualTo(new String(Jcs.canonicalize(entry.toJson()), StandardCharsets.UTF_8));
+        }
     }
 
     @Test
