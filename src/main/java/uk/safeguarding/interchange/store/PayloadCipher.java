@@ -37,11 +37,14 @@ public final class PayloadCipher {
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
             cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"), new GCMParameterSpec(TAG_BITS, nonce));
             cipher.updateAAD(context.getBytes(StandardCharsets.UTF_8));
-            byte[] sealed = cipher.doFinal(plaintext);
-            byte[] out = new byte[1 + NONCE_BYTES + sealed.length];
+            // Ciphertext and tag written straight after the nonce: no second copy of the payload.
+            byte[] out = new byte[1 + NONCE_BYTES + cipher.getOutputSize(plaintext.length)];
             out[0] = VERSION;
             System.arraycopy(nonce, 0, out, 1, NONCE_BYTES);
-            System.arraycopy(sealed, 0, out, 1 + NONCE_BYTES, sealed.length);
+            int written = cipher.doFinal(plaintext, 0, plaintext.length, out, 1 + NONCE_BYTES);
+            if (written != out.length - 1 - NONCE_BYTES) {
+                throw new IllegalStateException("AES-GCM wrote " + written + " bytes, not its announced size");
+            }
             return out;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM is unavailable", e);
