@@ -165,7 +165,7 @@ public record LedgerEntry(
         json.append(",\"seq\":").append(seq);
         member(json, "time", TIME.format(time));
         member(json, "trackingId", trackingId);
-        return json.append('}').toString().getBytes(StandardCharsets.US_ASCII);
+        return json.append('}').toString().getBytes(StandardCharsets.UTF_8);
     }
 
     private static void member(StringBuilder json, String name, String value) {
