@@ -138,25 +138,41 @@ public final class Deliveries {
     }
 
     /**
-     * Moves a delivery to {@code to} if the transition table allows it, with its ledger entry ({@code OUTCOME(code)}
-     * for outcomes), and its {@code sla_due_at} set to its deadline if it still awaits it in {@code to}, else cleared.
-     * The row is locked for the rest of the caller's transaction.
+     * A move of a delivery and what its ledger entry says: the state it moves {@code to}, the decision code for
+     * {@link DeliveryState#OUTCOME} ({@code outcome}, the entry's reason) or the error code of a failure ({@code
+     * errorCode}), who moved it and the event of the message it delivers.
+     */
+    public record Move(DeliveryState to, String outcome, String errorCode, String actor, EventCode event) {
+        public Move {
+            Objects.requireNonNull(to);
+        }
+
+        /** A move with neither an outcome nor an error code. */
+        public static Move to(DeliveryState to, String actor, EventCode event) {
+            return new Move(to, null, null, actor, event);
+        }
+
+        /** The recipient's business outcome ({@code accepted}, {@code declined}, ...). */
+        public static Move outcome(String decisionCode, String actor, EventCode event) {
+            return new Move(DeliveryState.OUTCOME, decisionCode, null, actor, event);
+        }
+
+        /** A failed delivery, with its error code. */
+        public static Move failed(String errorCode, String actor, EventCode event) {
+            return new Move(DeliveryState.DELIVERY_FAILED, null, errorCode, actor, event);
+        }
+    }
+
+    /**
+     * Moves a delivery to {@code move.to()} if the transition table allows it, with its ledger entry ({@code
+     * OUTCOME(code)} for outcomes), and its {@code sla_due_at} set to its deadline if it still awaits it in the new
+     * state, else cleared. The row is locked for the rest of the caller's transaction.
      *
-     * @param outcome the decision code for {@link DeliveryState#OUTCOME}, else null
-     * @param errorCode the error code for a failure, else null
      * @return the state before, or empty when there is no such delivery or the transition is not allowed
      */
-    public Optional<DeliveryState> move(
-            Connection connection,
-            String trackingId,
-            String recipientId,
-            DeliveryState to,
-            String outcome,
-            String errorCode,
-            String actor,
-            EventCode event)
+    public Optional<DeliveryState> move(Connection connection, String trackingId, String recipientId, Move move)
             throws SQLException {
-        return move(connection, lock(connection, trackingId, recipientId), to, outcome, errorCode, actor, event);
+        return move(connection, lock(connection, trackingId, recipientId), move);
     }
 
     /**
@@ -187,7 +203,7 @@ public final class Deliveries {
                 update.setString(6, recipientId);
                 update.setString(7, before.name());
                 if (update.executeUpdate() == 1) {
-                    recordMove(connection, trackingId, recipientId, DeliveryState.DELIVERED, null, null, actor, event);
+                    recordMove(connection, trackingId, recipientId, Move.to(DeliveryState.DELIVERED, actor, event));
                     return Optional.of(before);
                 }
             }
@@ -209,22 +225,11 @@ public final class Deliveries {
         return move(
                 connection,
                 select(connection, trackingId, recipientId, false),
-                DeliveryState.DELIVERED,
-                null,
-                null,
-                actor,
-                event);
+                Move.to(DeliveryState.DELIVERED, actor, event));
     }
 
-    private Optional<DeliveryState> move(
-            Connection connection,
-            Optional<Locked> found,
-            DeliveryState to,
-            String outcome,
-            String errorCode,
-            String actor,
-            EventCode event)
-            throws SQLException {
+    private Optional<DeliveryState> move(Connection connection, Optional<Locked> found, Move move) throws SQLException {
+        DeliveryState to = move.to();
         if (found.isEmpty() || !found.get().row().state().canMoveTo(to)) {
             return Optional.empty();
         }
@@ -236,42 +241,34 @@ public final class Deliveries {
                 "UPDATE delivery SET state = ?, outcome = COALESCE(?, outcome), last_error = COALESCE(?, last_error),"
                         + " updated_at = ?, sla_due_at = ? WHERE tracking_id = ? AND recipient_id = ?")) {
             update.setString(1, to.name());
-            update.setString(2, outcome);
-            update.setString(3, errorCode);
+            update.setString(2, move.outcome());
+            update.setString(3, move.errorCode());
             update.setTimestamp(4, Timestamp.from(now()));
             update.setTimestamp(5, due == null ? null : Timestamp.from(due));
             update.setString(6, trackingId);
             update.setString(7, recipientId);
             update.executeUpdate();
         }
-        recordMove(connection, trackingId, recipientId, to, outcome, errorCode, actor, event);
+        recordMove(connection, trackingId, recipientId, move);
         return Optional.of(locked.row().state());
     }
 
     /** The ledger entry of a move to {@code to}. */
-    private void recordMove(
-            Connection connection,
-            String trackingId,
-            String recipientId,
-            DeliveryState to,
-            String outcome,
-            String errorCode,
-            String actor,
-            EventCode event)
+    private void recordMove(Connection connection, String trackingId, String recipientId, Move move)
             throws SQLException {
         // The outcome code (accepted, declined, ...) is the entry's reason; the event is the state's name.
         ledger.append(
                 connection,
                 new NewLedgerEntry(
-                        to.name(),
+                        move.to().name(),
                         trackingId,
                         null,
-                        actor,
+                        move.actor(),
                         recipientId,
-                        event.code(),
+                        move.event().code(),
                         null,
-                        errorCode,
-                        to == DeliveryState.OUTCOME ? outcome : null));
+                        move.errorCode(),
+                        move.to() == DeliveryState.OUTCOME ? move.outcome() : null));
     }
 
     /** The delivery of one message to one recipient. */

@@ -233,11 +233,7 @@ public final class PushDelivery {
                 connection,
                 message.trackingId(),
                 recipientId,
-                DeliveryState.DELIVERED,
-                null,
-                null,
-                recipientId,
-                message.event());
+                Deliveries.Move.to(DeliveryState.DELIVERED, recipientId, message.event()));
         if (before.isPresent()) {
             notices.send(
                     connection,
@@ -270,11 +266,7 @@ public final class PushDelivery {
                 connection,
                 message.trackingId(),
                 recipientId,
-                DeliveryState.DELIVERY_FAILED,
-                null,
-                code.code(),
-                Deliveries.GATEWAY_ACTOR,
-                message.event());
+                Deliveries.Move.failed(code.code(), Deliveries.GATEWAY_ACTOR, message.event()));
         if (before.isEmpty()) {
             return null;
         }

@@ -116,11 +116,7 @@ public final class SlaMonitor {
                             connection,
                             trackingId,
                             recipientId,
-                            DeliveryState.ESCALATED,
-                            null,
-                            null,
-                            Deliveries.GATEWAY_ACTOR,
-                            message.event());
+                            Deliveries.Move.to(DeliveryState.ESCALATED, Deliveries.GATEWAY_ACTOR, message.event()));
             // Re-checked under the row lock: acknowledged or answered meanwhile, or escalated by another check.
             if (before.isEmpty()
                     || !SlaDue.awaiting(

@@ -273,11 +273,12 @@ public final class Router {
                         connection,
                         prior.trackingId(),
                         plan.senderId(),
-                        DeliveryState.OUTCOME,
-                        decisionCode(message.getContent().getReferralOutcome().getDecision()),
-                        null,
-                        plan.senderId(),
-                        prior.event());
+                        Deliveries.Move.outcome(
+                                decisionCode(message.getContent()
+                                        .getReferralOutcome()
+                                        .getDecision()),
+                                plan.senderId(),
+                                prior.event()));
             }
             if (event == EventCode.REFERRAL_WITHDRAWAL) {
                 for (PlannedRecipient r : prior.recipients()) {
@@ -285,11 +286,7 @@ public final class Router {
                             connection,
                             prior.trackingId(),
                             r.orgId(),
-                            DeliveryState.WITHDRAWN,
-                            null,
-                            null,
-                            plan.senderId(),
-                            prior.event());
+                            Deliveries.Move.to(DeliveryState.WITHDRAWN, plan.senderId(), prior.event()));
                 }
             }
         }

@@ -97,7 +97,10 @@ class AcknowledgementIT {
         Transactions.inTransaction(
                 ds,
                 c -> deliveries.move(
-                        c, "urgent", POLICE, DeliveryState.WITHDRAWN, null, null, SlaFixtures.POLICE, REFERRAL));
+                        c,
+                        "urgent",
+                        POLICE,
+                        Deliveries.Move.to(DeliveryState.WITHDRAWN, SlaFixtures.POLICE, REFERRAL)));
 
         assertThat(acknowledge("urgent", POLICE)).isEmpty();
         assertThat(state(ds, "urgent", POLICE)).isEqualTo("WITHDRAWN");

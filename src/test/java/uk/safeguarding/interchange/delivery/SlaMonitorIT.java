@@ -197,11 +197,12 @@ class SlaMonitorIT {
                                 c,
                                 trackingId,
                                 recipientId,
-                                to,
-                                to == DeliveryState.OUTCOME ? detail : null,
-                                to == DeliveryState.DELIVERY_FAILED ? detail : null,
-                                recipientId,
-                                event))
+                                new Deliveries.Move(
+                                        to,
+                                        to == DeliveryState.OUTCOME ? detail : null,
+                                        to == DeliveryState.DELIVERY_FAILED ? detail : null,
+                                        recipientId,
+                                        event)))
                 .orElseThrow();
     }
 
