@@ -5,9 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,7 +26,6 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.IntStream;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
 import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
 import uk.safeguarding.interchange.trust.ClientTls;
@@ -37,8 +33,8 @@ import uk.safeguarding.interchange.trust.SigningKey;
 
 /**
  * An end-to-end load generator for a running gateway. Referrals are signed before the clock starts (a fresh Bundle.id
- * each), then submitted to {@code $process-message} by {@code clients} mutual-TLS HTTP/1.1 clients, each reusing its
- * connection. At a fixed rate the send times are scheduled up front (open model) and acceptance latency runs from the
+ * each), then submitted to {@code $process-message} by {@code clients} mutual-TLS HTTP/1.1 clients ({@link BenchHttp}),
+ * each reusing its connection. At a fixed rate the send times are scheduled up front (open model) and acceptance latency runs from the
  * intended send time, so a slow gateway cannot hide its queueing (no coordinated omission); {@code --max} sends flat
  * out and measures service time. Meanwhile each recipient takes deliveries from its mailbox (list, fetch, acknowledge)
  * and the generator checks that every accepted message reached every recipient exactly once.
@@ -46,6 +42,7 @@ import uk.safeguarding.interchange.trust.SigningKey;
 public final class LoadGenerator {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long HIGHEST_MICROS = TimeUnit.MINUTES.toMicros(30);
+    private static final byte[] NO_BODY = new byte[0];
 
     /**
      * @param rate messages per second, or 0 for flat out
@@ -106,12 +103,27 @@ public final class LoadGenerator {
         String loadBefore = LoadReport.loadAverage();
         out.printf("Signing %d referrals as %s...%n", config.messages(), config.cert());
         List<byte[]> bodies = sign();
-        URI submit = URI.create(config.url() + "/fhir/$process-message");
-        List<HttpClient> senders = IntStream.range(0, config.clients())
+        String submit = path("/fhir/$process-message");
+        List<BenchHttp> senders = IntStream.range(0, config.clients())
                 .mapToObj(i -> client(config.cert()))
                 .toList();
-        Map<String, HttpClient> mailboxes = new TreeMap<>();
+        Map<String, BenchHttp> mailboxes = new TreeMap<>();
         config.recipients().forEach(r -> mailboxes.put(r, client(r)));
+        try {
+            return run(senders, mailboxes, submit, loadBefore, bodies);
+        } finally {
+            senders.forEach(BenchHttp::close);
+            mailboxes.values().forEach(BenchHttp::close);
+        }
+    }
+
+    private LoadReport run(
+            List<BenchHttp> senders,
+            Map<String, BenchHttp> mailboxes,
+            String submit,
+            String loadBefore,
+            List<byte[]> bodies)
+            throws Exception {
 
         int preexisting = 0;
         for (var mailbox : mailboxes.entrySet()) {
@@ -157,11 +169,11 @@ public final class LoadGenerator {
                 config.file(), SigningKey.loadPkcs12(keyStore(config.cert()), config.password()), config.messages());
     }
 
-    private void sendAtFixedRate(List<byte[]> bodies, List<HttpClient> senders, URI submit, long start, long end)
+    private void sendAtFixedRate(List<byte[]> bodies, List<BenchHttp> senders, String submit, long start, long end)
             throws InterruptedException {
         BlockingQueue<Job> jobs = new ArrayBlockingQueue<>(bodies.size() + senders.size());
         List<Thread> workers = new ArrayList<>();
-        for (HttpClient client : senders) {
+        for (BenchHttp client : senders) {
             workers.add(Thread.ofPlatform().name("bench-sender").start(() -> {
                 try {
                     for (Job job = jobs.take(); job.index() >= 0; job = jobs.take()) {
@@ -191,11 +203,11 @@ public final class LoadGenerator {
         }
     }
 
-    private void sendFlatOut(List<byte[]> bodies, List<HttpClient> senders, URI submit, long start, long end)
+    private void sendFlatOut(List<byte[]> bodies, List<BenchHttp> senders, String submit, long start, long end)
             throws InterruptedException {
         AtomicInteger next = new AtomicInteger();
         List<Thread> workers = new ArrayList<>();
-        for (HttpClient client : senders) {
+        for (BenchHttp client : senders) {
             workers.add(Thread.ofPlatform().name("bench-sender").start(() -> {
                 while (System.nanoTime() < start) {
                     LockSupport.parkNanos(start - System.nanoTime());
@@ -214,19 +226,14 @@ public final class LoadGenerator {
         }
     }
 
-    private void send(HttpClient client, URI submit, byte[] body, long intendedNanos) {
+    private void send(BenchHttp client, String submit, byte[] body, long intendedNanos) {
         sent.increment();
         try {
-            HttpResponse<byte[]> response = client.send(
-                    HttpRequest.newBuilder(submit)
-                            .header("Content-Type", "application/fhir+json")
-                            .timeout(Duration.ofSeconds(60))
-                            .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                            .build(),
-                    HttpResponse.BodyHandlers.ofByteArray());
+            // Not sent again on a fresh connection: the first attempt may have been accepted.
+            BenchHttp.Response response = client.post(submit, "application/fhir+json", body, false);
             long done = System.nanoTime();
-            if (response.statusCode() != 200) {
-                failures.computeIfAbsent("HTTP " + response.statusCode(), k -> new LongAdder())
+            if (response.status() != 200) {
+                failures.computeIfAbsent("HTTP " + response.status(), k -> new LongAdder())
                         .increment();
                 return;
             }
@@ -243,13 +250,11 @@ public final class LoadGenerator {
         } catch (IOException e) {
             failures.computeIfAbsent(e.getClass().getSimpleName(), k -> new LongAdder())
                     .increment();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 
     /** Acknowledges whatever an earlier run left in the mailbox, so this run counts only its own messages. */
-    private int drainOld(String recipient, HttpClient client) throws Exception {
+    private int drainOld(String recipient, BenchHttp client) throws Exception {
         int drained = 0;
         for (List<String> listed = list(recipient, client); !listed.isEmpty(); listed = list(recipient, client)) {
             for (String trackingId : listed) {
@@ -262,7 +267,7 @@ public final class LoadGenerator {
         return drained;
     }
 
-    private void poll(String recipient, HttpClient client) {
+    private void poll(String recipient, BenchHttp client) {
         ExecutorService ackers = Executors.newFixedThreadPool(config.ackers());
         Map<String, Seen> seen = seenByRecipient.get(recipient);
         try {
@@ -302,15 +307,10 @@ public final class LoadGenerator {
         }
     }
 
-    private List<String> list(String recipient, HttpClient client) throws IOException, InterruptedException {
-        HttpResponse<byte[]> response = client.send(
-                HttpRequest.newBuilder(URI.create(config.url() + "/api/v1/mailbox"))
-                        .timeout(Duration.ofSeconds(60))
-                        .GET()
-                        .build(),
-                HttpResponse.BodyHandlers.ofByteArray());
-        if (response.statusCode() != 200) {
-            throw new IOException("mailbox of " + recipient + ": HTTP " + response.statusCode());
+    private List<String> list(String recipient, BenchHttp client) throws IOException {
+        BenchHttp.Response response = client.get(path("/api/v1/mailbox"));
+        if (response.status() != 200) {
+            throw new IOException("mailbox of " + recipient + ": HTTP " + response.status());
         }
         List<String> ids = new ArrayList<>();
         for (JsonNode message : JSON.readTree(response.body()).path("messages")) {
@@ -320,28 +320,18 @@ public final class LoadGenerator {
     }
 
     /** Takes one delivery as a recipient system would: fetches the document, then acknowledges it. */
-    private boolean acknowledge(String recipient, HttpClient client, String trackingId)
-            throws IOException, InterruptedException {
-        HttpResponse<byte[]> document = client.send(
-                HttpRequest.newBuilder(URI.create(config.url() + "/api/v1/mailbox/" + trackingId))
-                        .timeout(Duration.ofSeconds(60))
-                        .GET()
-                        .build(),
-                HttpResponse.BodyHandlers.ofByteArray());
-        if (document.statusCode() != 200 || document.body().length == 0) {
-            failures.computeIfAbsent(
-                            "fetch HTTP " + document.statusCode() + " (" + recipient + ")", k -> new LongAdder())
+    private boolean acknowledge(String recipient, BenchHttp client, String trackingId) throws IOException {
+        BenchHttp.Response document = client.get(path("/api/v1/mailbox/" + trackingId));
+        if (document.status() != 200 || document.body().length == 0) {
+            failures.computeIfAbsent("fetch HTTP " + document.status() + " (" + recipient + ")", k -> new LongAdder())
                     .increment();
             return false;
         }
-        HttpResponse<Void> response = client.send(
-                HttpRequest.newBuilder(URI.create(config.url() + "/api/v1/mailbox/" + trackingId + "/ack"))
-                        .timeout(Duration.ofSeconds(60))
-                        .POST(HttpRequest.BodyPublishers.noBody())
-                        .build(),
-                HttpResponse.BodyHandlers.discarding());
-        if (response.statusCode() != 200) {
-            failures.computeIfAbsent("ack HTTP " + response.statusCode() + " (" + recipient + ")", k -> new LongAdder())
+        // A second acknowledgement changes nothing (docs/routing-and-delivery.md), so one that met a connection the
+        // gateway had closed is sent again.
+        BenchHttp.Response response = client.post(path("/api/v1/mailbox/" + trackingId + "/ack"), null, NO_BODY, true);
+        if (response.status() != 200) {
+            failures.computeIfAbsent("ack HTTP " + response.status() + " (" + recipient + ")", k -> new LongAdder())
                     .increment();
             return false;
         }
@@ -419,21 +409,20 @@ public final class LoadGenerator {
                 cpuSeconds);
     }
 
-    private HttpClient client(String certName) {
-        SSLParameters tls = new SSLParameters();
-        tls.setProtocols(new String[] {"TLSv1.3"});
+    /** A path on the gateway, after the path of {@code --url} if it has one. */
+    private String path(String path) {
+        String base = URI.create(config.url()).getRawPath();
+        return (base == null || base.equals("/") ? "" : base.replaceAll("/+$", "")) + path;
+    }
+
+    private BenchHttp client(String certName) {
         SSLContext context;
         try {
             context = ClientTls.context(keyStore(certName), config.password(), Path.of("certs-dev", "root-ca.crt.pem"));
         } catch (IOException | java.security.GeneralSecurityException e) {
             throw new IllegalStateException("Cannot load " + keyStore(certName) + ": " + e.getMessage(), e);
         }
-        return HttpClient.newBuilder()
-                .sslContext(context)
-                .sslParameters(tls)
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(10))
-                .build();
+        return new BenchHttp(context, URI.create(config.url()));
     }
 
     private static Path keyStore(String nameOrPath) {
