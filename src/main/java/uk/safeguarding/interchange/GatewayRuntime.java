@@ -100,6 +100,7 @@ import uk.safeguarding.interchange.server.AuthenticatedRequestProcessor;
 import uk.safeguarding.interchange.server.CallerIdentity;
 import uk.safeguarding.interchange.server.ClientAuthFailureListener;
 import uk.safeguarding.interchange.server.ClientCertificateFilter;
+import uk.safeguarding.interchange.server.CpuPermits;
 import uk.safeguarding.interchange.server.ErrorResponses;
 import uk.safeguarding.interchange.server.HttpsServer;
 import uk.safeguarding.interchange.server.RateLimiter;
@@ -205,6 +206,8 @@ public final class GatewayRuntime implements AutoCloseable {
     private RoutingQueueConsumer routingQueueConsumer;
     /** One group commit for acceptance and the mailbox, so their writes share commits (decision 0007). */
     private GroupCommit groupCommit;
+    /** Bounds the request threads that compute at once, so the group commit keeps its share (decision 0019). */
+    private CpuPermits cpuPermits;
     /** Intake hands accepted documents to routing through it (decision 0006). */
     private AcceptedDocuments acceptedDocuments;
     /** Publishes acceptances to the routing queue after their answer (decision 0017). */
@@ -371,6 +374,11 @@ public final class GatewayRuntime implements AutoCloseable {
         main.bind(PAYLOAD_STORE, payloads);
         main.bind(PAYLOAD_ERASURE, new PayloadErasure(database.dataSource(), ledger, clock));
         groupCommit = new GroupCommit(database.dataSource(), GROUP_COMMIT_MAX);
+        long permits = longProperty("gateway.cpu.permits", CpuPermits.perCore());
+        if (permits < 1 || permits > 1024) {
+            throw new StartupException("gateway.cpu.permits must be between 1 and 1024, not " + permits);
+        }
+        cpuPermits = new CpuPermits((int) permits);
         acceptedDocuments = new AcceptedDocuments((int) longProperty("gateway.routing.handoff.max", 2000));
         AcceptedDocuments handOff = acceptedDocuments;
         // Closed after Camel (no acceptance runs any more) and before the broker.
@@ -419,7 +427,8 @@ public final class GatewayRuntime implements AutoCloseable {
                         acceptance,
                         rejections,
                         new FhirReplies(new BundleSigner(signingKey)),
-                        clock));
+                        clock,
+                        cpuPermits));
         main.bind(
                 OUTBOX_RELAY,
                 new OutboxRelay(
@@ -604,7 +613,8 @@ public final class GatewayRuntime implements AutoCloseable {
                 new CanonicalXml(),
                 clock,
                 Integer.parseInt(p.getProperty("gateway.soap.max.request.bytes", "5242880")),
-                sandboxFaults);
+                sandboxFaults,
+                cpuPermits);
     }
 
     private Map<String, BooleanSupplier> healthProbes() {

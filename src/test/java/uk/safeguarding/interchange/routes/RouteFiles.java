@@ -62,6 +62,7 @@ import uk.safeguarding.interchange.routing.Router;
 import uk.safeguarding.interchange.routing.RoutingRules;
 import uk.safeguarding.interchange.server.AuthenticatedRequestProcessor;
 import uk.safeguarding.interchange.server.CallerIdentity;
+import uk.safeguarding.interchange.server.CpuPermits;
 import uk.safeguarding.interchange.store.GroupCommit;
 import uk.safeguarding.interchange.store.MasterKey;
 import uk.safeguarding.interchange.store.PayloadErasure;
@@ -247,7 +248,8 @@ final class RouteFiles {
                 new Rejections(ds, ledger),
                 new FhirReplies(new BundleSigner(
                         SigningKey.loadPkcs12(Path.of("certs-dev/gateway-signing.p12"), "dev-only".toCharArray()))),
-                clock);
+                clock,
+                new CpuPermits(CpuPermits.perCore()));
     }
 
     /** Acceptance as the gateway wires it; its publisher's thread is a daemon and idles when nothing is accepted. */

@@ -28,6 +28,7 @@ import uk.safeguarding.interchange.intake.Rejection;
 import uk.safeguarding.interchange.intake.Rejections;
 import uk.safeguarding.interchange.intake.Submission;
 import uk.safeguarding.interchange.intake.fhir.validation.ProfileValidator;
+import uk.safeguarding.interchange.server.CpuPermits;
 import uk.safeguarding.interchange.trust.BundleSignature;
 import uk.safeguarding.interchange.trust.CertificateValidator;
 import uk.safeguarding.interchange.trust.DetachedJwsVerifier;
@@ -38,8 +39,9 @@ import uk.safeguarding.interchange.trust.VerifiedSignature;
  * The FHIR intake's decisions, one method per step of {@code routes/fhir-intake.yaml}: read (media type, size) →
  * parse → verify the signature → authorise → validate against the profiles → business rules → translate to the
  * canonical form (schema-checked) → accept durably → reply. Every step either returns the next step's input or throws
- * a {@link GatewayException}; {@link #reject} turns any failure into a ledger record and a signed error reply.
- * Thread-safe.
+ * a {@link GatewayException}; {@link #reject} turns any failure into a ledger record and a signed error reply. The
+ * steps that only compute (parse, verify, validate, rules, translate) each hold a {@link CpuPermits} permit (decision 0019); reading the
+ * body and accepting (which waits for the group commit) do not. Thread-safe.
  */
 public final class FhirIntake {
     public static final String BINDING = "fhir";
@@ -60,6 +62,7 @@ public final class FhirIntake {
     private final Rejections rejections;
     private final FhirReplies replies;
     private final Clock clock;
+    private final CpuPermits cpu;
 
     public FhirIntake(
             FhirIntakeSettings settings,
@@ -70,7 +73,8 @@ public final class FhirIntake {
             Acceptance acceptance,
             Rejections rejections,
             FhirReplies replies,
-            Clock clock) {
+            Clock clock,
+            CpuPermits cpu) {
         this.settings = Objects.requireNonNull(settings);
         this.encoding = new FhirEncoding(settings.maxBodyBytes());
         this.certificates = Objects.requireNonNull(certificates);
@@ -81,6 +85,7 @@ public final class FhirIntake {
         this.rejections = Objects.requireNonNull(rejections);
         this.replies = Objects.requireNonNull(replies);
         this.clock = Objects.requireNonNull(clock);
+        this.cpu = Objects.requireNonNull(cpu);
     }
 
     /**
@@ -111,7 +116,7 @@ public final class FhirIntake {
      */
     public ParsedMessage parse(RawMessage raw) {
         IntakeStageEvent stage = IntakeStageEvent.start("parse");
-        try {
+        try (CpuPermits.Permit permit = cpu.take()) {
             FhirEncoding.Decoded decoded = encoding.decode(raw.body(), raw.format());
             Bundle bundle = decoded.bundle();
             if (bundle.getType() != Bundle.BundleType.MESSAGE
@@ -140,7 +145,7 @@ public final class FhirIntake {
      */
     public VerifiedMessage verify(ParsedMessage parsed) {
         IntakeStageEvent stage = IntakeStageEvent.start("verify");
-        try {
+        try (CpuPermits.Permit permit = cpu.take()) {
             BundleSignature signature = BundleSignature.read(parsed.tree());
             VerifiedSignature verified = verifier.verify(signature.compactJws(), signature.signingPayload());
             Instant now = clock.instant();
@@ -173,7 +178,7 @@ public final class FhirIntake {
     /** @throws GatewayException SCHEMA_PROFILE naming the first errors, values redacted */
     public AuthorisedMessage validateProfile(AuthorisedMessage message) {
         IntakeStageEvent stage = IntakeStageEvent.start("validate");
-        try {
+        try (CpuPermits.Permit permit = cpu.take()) {
             profiles.requireValid(message.parsed().bundle());
             return message;
         } finally {
@@ -184,7 +189,7 @@ public final class FhirIntake {
     /** @throws GatewayException RULE_REFERENCE_UNRESOLVED, RULE_DATE_INVALID */
     public AuthorisedMessage checkRules(AuthorisedMessage message) {
         IntakeStageEvent stage = IntakeStageEvent.start("rules");
-        try {
+        try (CpuPermits.Permit permit = cpu.take()) {
             BusinessRules.check(message.parsed().bundle(), clock.instant(), settings.clockSkew());
             return message;
         } finally {
@@ -199,7 +204,7 @@ public final class FhirIntake {
      */
     public TranslatedMessage translate(AuthorisedMessage message) {
         IntakeStageEvent stage = IntakeStageEvent.start("translate");
-        try {
+        try (CpuPermits.Permit permit = cpu.take()) {
             VerifiedMessage verified = message.verified();
             ParsedMessage parsed = verified.parsed();
             String trackingId = TrackingIds.next();

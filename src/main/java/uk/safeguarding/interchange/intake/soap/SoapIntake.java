@@ -72,6 +72,7 @@ import uk.safeguarding.interchange.intake.soap.ws.RecipientStatus;
 import uk.safeguarding.interchange.intake.soap.ws.SubmitMessage;
 import uk.safeguarding.interchange.intake.soap.ws.SubmitMessageResponse;
 import uk.safeguarding.interchange.server.AuthenticatedClient;
+import uk.safeguarding.interchange.server.CpuPermits;
 
 /**
  * The SOAP binding's decisions, from raw request bytes to a signed reply (spec §6): hardened parsing and limits,
@@ -138,6 +139,7 @@ public final class SoapIntake {
     private final JAXBContext jaxb;
     private final Schema schema;
     private final SandboxFaults sandboxFaults;
+    private final CpuPermits cpu;
 
     public SoapIntake(
             SoapSecurity security,
@@ -151,8 +153,10 @@ public final class SoapIntake {
             CanonicalXml canonicalXml,
             Clock clock,
             int maxRequestBytes,
-            SandboxFaults sandboxFaults) {
+            SandboxFaults sandboxFaults,
+            CpuPermits cpu) {
         this.sandboxFaults = Objects.requireNonNull(sandboxFaults);
+        this.cpu = Objects.requireNonNull(cpu);
         this.mailbox = Objects.requireNonNull(mailbox);
         this.statuses = Objects.requireNonNull(statuses);
         this.security = Objects.requireNonNull(security);
@@ -192,8 +196,10 @@ public final class SoapIntake {
         try {
             byte[] bytes = readBounded(request);
             facts.payloadSha256 = HexFormat.of().formatHex(SoapSecurity.sha256(bytes));
-            Document document = SoapXml.parse(bytes);
-            VerifiedEnvelope verified = security.verify(document);
+            VerifiedEnvelope verified;
+            try (CpuPermits.Permit permit = cpu.take()) {
+                verified = security.verify(SoapXml.parse(bytes));
+            }
             facts.messageId = verified.messageId();
             Operation operation = Operation.of(verified.operation());
             if (verified.action() != null && !verified.action().equals(operation.action())) {
@@ -236,6 +242,21 @@ public final class SoapIntake {
     }
 
     private Element submit(VerifiedEnvelope verified, AuthenticatedClient client, Facts facts) {
+        Submission submission;
+        try (CpuPermits.Permit permit = cpu.take()) {
+            submission = checkAndTranslate(verified, client, facts);
+        }
+        sandboxFaults.raise(facts.sandboxFault);
+        String messageId = verified.messageId();
+        Accepted accepted = acceptance.accept(submission, (id, at) -> marshal(submitResponse(id, messageId, at)));
+        byte[] acknowledgement = BINDING.equals(accepted.binding())
+                ? accepted.acknowledgement()
+                : marshal(submitResponse(accepted.trackingId(), messageId, accepted.acceptedAt()));
+        return SoapXml.parse(acknowledgement).getDocumentElement();
+    }
+
+    /** The submission's authorisation, translation and canonical document (decision 0019: under a CPU permit). */
+    private Submission checkAndTranslate(VerifiedEnvelope verified, AuthenticatedClient client, Facts facts) {
         byte[] content = SoapXml.exclusiveC14n(verified.operation());
         SubmitMessage body = unmarshal(content, SubmitMessage.class);
         facts.event = body.getEvent().value().value();
@@ -275,7 +296,7 @@ public final class SoapIntake {
                         verified.signingTime()));
         InterchangeMessage document = translator.translate(body, envelopeFacts);
         byte[] canonical = canonicalXml.marshal(document);
-        Submission submission = new Submission(
+        return new Submission(
                 trackingId,
                 sender,
                 messageId,
@@ -285,12 +306,6 @@ public final class SoapIntake {
                 BINDING,
                 canonical,
                 document);
-        sandboxFaults.raise(facts.sandboxFault);
-        Accepted accepted = acceptance.accept(submission, (id, at) -> marshal(submitResponse(id, messageId, at)));
-        byte[] acknowledgement = BINDING.equals(accepted.binding())
-                ? accepted.acknowledgement()
-                : marshal(submitResponse(accepted.trackingId(), messageId, accepted.acceptedAt()));
-        return SoapXml.parse(acknowledgement).getDocumentElement();
     }
 
     private static byte[] encoded(X509Certificate certificate) {
