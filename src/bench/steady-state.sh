@@ -83,7 +83,10 @@ for run in "${runs[@]}"; do
   threads > "$out/run-$n.threads-after"
   [ -n "${JFR_RUN:-}" ] && "$jdk/bin/jcmd" $gateway JFR.stop name=run > /dev/null
   "$jdk/bin/jcmd" $gateway JFR.stop name=commits > /dev/null
-  accepted=$(sed -n 's/^sent [0-9]*, accepted \([0-9]*\).*/\1/p' "$out/run-$n.txt")
+  # Per referral means per referral accepted while the client ran: its warm-up's (same rate) and the measured run's.
+  measured=$(sed -n 's/^sent [0-9]*, accepted \([0-9]*\).*/\1/p' "$out/run-$n.txt")
+  warmed=$(sed -n 's/.*warm-up: \([0-9]*\) accepted.*/\1/p' "$out/run-$n.txt")
+  accepted=$((${measured:-0} + ${warmed:-0}))
   {
     echo "== run $n: bench load $run   (load average $(cut -d' ' -f1-3 /proc/loadavg); started after ${settled} s settling)"
     grep -E '^(sent|acceptance|delivered|load average before)' "$out/run-$n.txt"

@@ -13,7 +13,7 @@ import java.util.Set;
 /**
  * {@code ./gateway bench load --url https://localhost:8443 (--rate N | --max) [--duration 60s] [--clients 16]
  * [--cert acme-safeguard] [--file schemas/examples/fhir/safeguarding-referral.json] [--recipients la-850,mash-850]
- * [--drain 120s] [--out target/bench/load-TIME.json]}: runs a {@link LoadGenerator} against a running gateway and writes
+ * [--drain 120s] [--warmup 15s] [--out target/bench/load-TIME.json]}: runs a {@link LoadGenerator} against a running gateway and writes
  * its {@link LoadReport} as JSON. A benchmark, not a test: it prints numbers and judges nothing.
  */
 public final class LoadCommand {
@@ -28,6 +28,7 @@ public final class LoadCommand {
             "drain",
             "out",
             "presign",
+            "warmup",
             "password",
             "ackers");
 
@@ -68,7 +69,8 @@ public final class LoadCommand {
                             .split(",")),
                     duration(options.getOrDefault("drain", "120s")),
                     messages,
-                    Integer.parseInt(options.getOrDefault("ackers", "16")));
+                    Integer.parseInt(options.getOrDefault("ackers", "16")),
+                    duration(options.getOrDefault("warmup", "15s")));
             Path out = Path.of(options.getOrDefault(
                     "out",
                     "target/bench/load-"
@@ -108,7 +110,7 @@ public final class LoadCommand {
         System.err.println(
                 "Usage: ./gateway bench load [--url https://localhost:8443] (--rate N | --max) [--duration 60s]"
                         + " [--clients 16] [--cert acme-safeguard] [--file referral.json] [--recipients la-850,mash-850]"
-                        + " [--drain 120s] [--ackers 16] [--presign N] [--out target/bench/load-TIME.json]");
+                        + " [--drain 120s] [--ackers 16] [--presign N] [--warmup 15s] [--out target/bench/load-TIME.json]");
         return 2;
     }
 }

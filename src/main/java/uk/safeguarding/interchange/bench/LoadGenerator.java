@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -49,6 +50,10 @@ public final class LoadGenerator {
      * @param recipients certs-dev names of the organisations expected to receive every message
      * @param messages how many referrals to sign before the run (the run stops early when they run out)
      * @param ackers how many deliveries each recipient takes (fetch + acknowledge) at the same time
+     * @param warmUp how long to send at the same rate (or flat out) before the measured run, so that the generator's
+     *     own JVM has compiled its code and opened its connections first: on the gateway's cores, a fresh client took
+     *     up to half the machine for its first ~10 s (docs/performance.md section 23). Referrals sent then are checked
+     *     for delivery like the others but counted apart.
      */
     public record Config(
             String url,
@@ -61,9 +66,11 @@ public final class LoadGenerator {
             List<String> recipients,
             Duration drain,
             int messages,
-            int ackers) {
+            int ackers,
+            Duration warmUp) {
         public Config {
             Objects.requireNonNull(url);
+            Objects.requireNonNull(warmUp);
             if (clients < 1 || rate < 0 || messages < 1 || ackers < 1) {
                 throw new IllegalArgumentException("clients, messages and ackers must be positive, rate not negative");
             }
@@ -90,6 +97,10 @@ public final class LoadGenerator {
     private final Map<String, Sent> accepted = new ConcurrentHashMap<>();
     private final Map<String, Map<String, Seen>> seenByRecipient = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> failures = new ConcurrentHashMap<>();
+    private final Set<String> warmUpAccepted = ConcurrentHashMap.newKeySet();
+    /** Set while the warm-up sends: what is sent then is not measured. */
+    private volatile boolean warmingUp;
+
     private final LongAdder sent = new LongAdder();
     private final AtomicBoolean polling = new AtomicBoolean(true);
 
@@ -136,17 +147,19 @@ public final class LoadGenerator {
             pollersDone.add(pollers.submit(() -> poll(name, client)));
         });
 
+        int warm = warmUpMessages();
+        if (warm > 0) {
+            out.printf("Warming up for %s (not measured)%n", config.warmUp());
+            warmingUp = true;
+            sendPhase(bodies.subList(0, warm), senders, submit, config.warmUp());
+            warmingUp = false;
+            out.printf("Warm-up over: %d accepted%n", warmUpAccepted.size());
+        }
         out.printf(
                 "Sending %s for %s with %d clients to %s%n",
                 config.rate() == 0 ? "flat out" : config.rate() + "/s", config.duration(), config.clients(), submit);
         double cpuBefore = LoadReport.processCpuSeconds();
-        long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(200);
-        long end = start + config.duration().toNanos();
-        if (config.rate() > 0) {
-            sendAtFixedRate(bodies, senders, submit, start, end);
-        } else {
-            sendFlatOut(bodies, senders, submit, start, end);
-        }
+        long start = sendPhase(bodies.subList(warm, bodies.size()), senders, submit, config.duration());
         long sendEnd = System.nanoTime();
         double sendSeconds = (sendEnd - start) / 1e9;
         out.printf(
@@ -166,7 +179,32 @@ public final class LoadGenerator {
 
     private List<byte[]> sign() throws IOException {
         return SignedReferrals.sign(
-                config.file(), SigningKey.loadPkcs12(keyStore(config.cert()), config.password()), config.messages());
+                config.file(),
+                SigningKey.loadPkcs12(keyStore(config.cert()), config.password()),
+                warmUpMessages() + config.messages());
+    }
+
+    /** Referrals signed for the warm-up: its duration at the rate, or flat out at up to 600/s. */
+    private int warmUpMessages() {
+        long perSecond = config.rate() > 0 ? config.rate() : 600;
+        return (int) Math.min(200_000, perSecond * config.warmUp().toMillis() / 1000);
+    }
+
+    /**
+     * Sends {@code bodies} at the configured rate or flat out, starting in 200 ms, for {@code duration}.
+     *
+     * @return when the sending started ({@link System#nanoTime})
+     */
+    private long sendPhase(List<byte[]> bodies, List<BenchHttp> senders, String submit, Duration duration)
+            throws InterruptedException {
+        long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(200);
+        long end = start + duration.toNanos();
+        if (config.rate() > 0) {
+            sendAtFixedRate(bodies, senders, submit, start, end);
+        } else {
+            sendFlatOut(bodies, senders, submit, start, end);
+        }
+        return start;
     }
 
     private void sendAtFixedRate(List<byte[]> bodies, List<BenchHttp> senders, String submit, long start, long end)
@@ -227,13 +265,17 @@ public final class LoadGenerator {
     }
 
     private void send(BenchHttp client, String submit, byte[] body, long intendedNanos) {
-        sent.increment();
+        boolean warm = warmingUp;
+        String failure = warm ? "warm-up " : "";
+        if (!warm) {
+            sent.increment();
+        }
         try {
             // Not sent again on a fresh connection: the first attempt may have been accepted.
             BenchHttp.Response response = client.post(submit, "application/fhir+json", body, false);
             long done = System.nanoTime();
             if (response.status() != 200) {
-                failures.computeIfAbsent("HTTP " + response.status(), k -> new LongAdder())
+                failures.computeIfAbsent(failure + "HTTP " + response.status(), k -> new LongAdder())
                         .increment();
                 return;
             }
@@ -242,13 +284,18 @@ public final class LoadGenerator {
                     .path("value")
                     .asText(null);
             if (trackingId == null) {
-                failures.computeIfAbsent("no tracking id", k -> new LongAdder()).increment();
+                failures.computeIfAbsent(failure + "no tracking id", k -> new LongAdder())
+                        .increment();
+                return;
+            }
+            if (warm) {
+                warmUpAccepted.add(trackingId);
                 return;
             }
             acceptance.recordValue(Math.min(HIGHEST_MICROS, (done - intendedNanos) / 1000));
             accepted.put(trackingId, new Sent(intendedNanos, done));
         } catch (IOException e) {
-            failures.computeIfAbsent(e.getClass().getSimpleName(), k -> new LongAdder())
+            failures.computeIfAbsent(failure + e.getClass().getSimpleName(), k -> new LongAdder())
                     .increment();
         }
     }
@@ -340,7 +387,7 @@ public final class LoadGenerator {
 
     private boolean allDelivered() {
         for (Map<String, Seen> seen : seenByRecipient.values()) {
-            for (String trackingId : accepted.keySet()) {
+            for (String trackingId : allAccepted()) {
                 Seen entry = seen.get(trackingId);
                 if (entry == null || entry.acknowledged.get() == 0) {
                     return false;
@@ -348,6 +395,13 @@ public final class LoadGenerator {
             }
         }
         return true;
+    }
+
+    /** The tracking ids of every accepted referral, the warm-up's included. */
+    private Set<String> allAccepted() {
+        Set<String> all = new java.util.HashSet<>(accepted.keySet());
+        all.addAll(warmUpAccepted);
+        return all;
     }
 
     private LoadReport report(
@@ -375,9 +429,19 @@ public final class LoadGenerator {
                 deliveredToAll++;
             }
         }
+        for (String trackingId : warmUpAccepted) {
+            for (Map<String, Seen> seen : seenByRecipient.values()) {
+                Seen entry = seen.get(trackingId);
+                if (entry == null || entry.acknowledged.get() == 0) {
+                    missing++;
+                } else if (entry.acknowledged.get() > 1 || entry.listedAfterAck.get() > 0) {
+                    duplicates++;
+                }
+            }
+        }
         long unexpected = seenByRecipient.values().stream()
                 .flatMap(m -> m.keySet().stream())
-                .filter(id -> !accepted.containsKey(id))
+                .filter(id -> !accepted.containsKey(id) && !warmUpAccepted.contains(id))
                 .count();
         Map<String, Long> failed = new TreeMap<>();
         failures.forEach((k, v) -> failed.put(k, v.sum()));
@@ -406,7 +470,9 @@ public final class LoadGenerator {
                         preexisting,
                         drainSeconds,
                         LoadReport.Latency.of(delivery)),
-                cpuSeconds);
+                cpuSeconds,
+                config.warmUp().toMillis() / 1000.0,
+                warmUpAccepted.size());
     }
 
     /** A path on the gateway, after the path of {@code --url} if it has one. */

@@ -13,9 +13,10 @@ import org.HdrHistogram.Histogram;
 /**
  * The outcome of one {@link LoadGenerator} run, written as JSON under {@code target/bench/}. Latencies are in
  * milliseconds; {@code loadAverage*} is the machine's 1/5/15-minute load, which the numbers must be read against;
- * {@code clientCpuSeconds} is this load client's own CPU (all its threads) from the first send to the end of the
- * delivery drain, the signing before the clock excluded: on a machine shared with the gateway it is CPU the gateway
- * did not have.
+ * {@code clientCpuSeconds} is this load client's own CPU (all its threads) from the first measured send to the end of
+ * the delivery drain, the signing and the warm-up excluded: on a machine shared with the gateway it is CPU the gateway
+ * did not have. {@code warmUpAccepted} referrals were accepted during the {@code warmUpSeconds} before the measured run
+ * (checked for delivery, not counted in {@code accepted} or the latencies).
  */
 public record LoadReport(
         String finishedAt,
@@ -34,7 +35,9 @@ public record LoadReport(
         double acceptedPerSecond,
         Latency acceptanceLatencyMs,
         Delivery delivery,
-        double clientCpuSeconds) {
+        double clientCpuSeconds,
+        double warmUpSeconds,
+        long warmUpAccepted) {
 
     /** Percentiles of a histogram recorded in microseconds, in milliseconds. */
     public record Latency(long count, double p50, double p95, double p99, double p999, double max, double mean) {
@@ -52,8 +55,8 @@ public record LoadReport(
 
     /**
      * @param deliveredToAll accepted messages acknowledged by every recipient
-     * @param missing (message, recipient) pairs never delivered within the drain time
-     * @param duplicates (message, recipient) pairs delivered more than once
+     * @param missing (message, recipient) pairs never delivered within the drain time (the warm-up's included)
+     * @param duplicates (message, recipient) pairs delivered more than once (the warm-up's included)
      * @param unexpected messages in the mailboxes that this run was not told were accepted
      * @param preexisting messages from earlier runs acknowledged before this one started
      * @param latencyMs intended send time → first seen in the recipient's mailbox, per (message, recipient)
@@ -75,7 +78,8 @@ public record LoadReport(
 
     public String summary() {
         return String.format(
-                "sent %d, accepted %d (%.1f/s over %.1f s), failures %s%n"
+                "sent %d, accepted %d (%.1f/s over %.1f s), failures %s; before it, %.0f s of warm-up: %d accepted"
+                        + " (not measured)%n"
                         + "acceptance latency ms: p50 %.1f  p95 %.1f  p99 %.1f  max %.1f%n"
                         + "delivered to all of %s: %d of %d (missing %d, duplicates %d, unexpected %d);"
                         + " delivery latency ms: p50 %.1f  p99 %.1f  max %.1f%n"
@@ -86,6 +90,8 @@ public record LoadReport(
                 acceptedPerSecond,
                 sendSeconds,
                 failures,
+                warmUpSeconds,
+                warmUpAccepted,
                 acceptanceLatencyMs.p50(),
                 acceptanceLatencyMs.p95(),
                 acceptanceLatencyMs.p99(),

@@ -19,7 +19,7 @@ import uk.safeguarding.interchange.testsupport.RealGateway;
 class LoadGeneratorIT extends RealGateway {
     private static final List<String> RECIPIENTS = List.of("la-850", "mash-850");
 
-    private LoadReport run(int rate, Duration duration, int messages) throws Exception {
+    private LoadReport run(int rate, Duration duration, int messages, Duration warmUp) throws Exception {
         var config = new LoadGenerator.Config(
                 "https://localhost:" + gateway.httpsPort(),
                 rate,
@@ -31,16 +31,18 @@ class LoadGeneratorIT extends RealGateway {
                 RECIPIENTS,
                 Duration.ofSeconds(60),
                 messages,
-                2);
+                2,
+                warmUp);
         var printed = new ByteArrayOutputStream();
         return new LoadGenerator(config, new PrintStream(printed, true, StandardCharsets.UTF_8)).run();
     }
 
     @Test
-    void atAFixedRateEveryAcceptedReferralIsDeliveredToEveryRecipientOnce() throws Exception {
-        LoadReport report = run(20, Duration.ofSeconds(2), 40);
+    void atAFixedRateEveryAcceptedReferralIsDeliveredToEveryRecipientOnceAndTheWarmUpIsNotMeasured() throws Exception {
+        LoadReport report = run(20, Duration.ofSeconds(2), 40, Duration.ofSeconds(1));
 
         assertThat(report.failures()).isEmpty();
+        assertThat(report.warmUpAccepted()).isEqualTo(20);
         assertThat(report.sent()).isEqualTo(40);
         assertThat(report.accepted()).isEqualTo(40);
         assertThat(report.acceptanceLatencyMs().count()).isEqualTo(40);
@@ -53,10 +55,11 @@ class LoadGeneratorIT extends RealGateway {
 
     @Test
     void flatOutTheNextRunStartsFromEmptyMailboxes() throws Exception {
-        LoadReport report = run(0, Duration.ofSeconds(1), 30);
+        LoadReport report = run(0, Duration.ofSeconds(1), 30, Duration.ZERO);
 
         assertThat(report.failures()).isEmpty();
         assertThat(report.accepted()).isEqualTo(report.sent()).isPositive();
+        assertThat(report.warmUpAccepted()).isZero();
         assertThat(report.delivery().deliveredToAll()).isEqualTo(report.accepted());
         assertThat(report.delivery().missing()).isZero();
         assertThat(report.delivery().duplicates()).isZero();
