@@ -759,6 +759,11 @@ public final class GatewayRuntime implements AutoCloseable {
         return broker.connectionFactory();
     }
 
+    /** The permits the intake's computing steps take (decision 0019). */
+    public CpuPermits cpuPermits() {
+        return cpuPermits;
+    }
+
     /** Publishes acceptances to the routing queue after their answer (tests wait for it to finish with them). */
     public RoutingPublisher routingPublisher() {
         return routingPublisher;
