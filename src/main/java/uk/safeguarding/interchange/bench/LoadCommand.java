@@ -13,8 +13,8 @@ import java.util.Set;
 /**
  * {@code ./gateway bench load --url https://localhost:8443 (--rate N | --max) [--duration 60s] [--clients 16]
  * [--cert acme-safeguard] [--file schemas/examples/fhir/safeguarding-referral.json] [--recipients la-850,mash-850]
- * [--drain 120s] [--warmup 15s] [--out target/bench/load-TIME.json]}: runs a {@link LoadGenerator} against a running gateway and writes
- * its {@link LoadReport} as JSON. A benchmark, not a test: it prints numbers and judges nothing.
+ * [--drain 120s] [--warmup 15s] [--out target/bench/load-TIME.json]}: runs a {@link LoadGenerator} against a running
+ * gateway and writes its {@link LoadReport} as JSON. A benchmark, not a test: it prints numbers and judges nothing.
  */
 public final class LoadCommand {
     private static final Set<String> OPTIONS = Set.of(
@@ -110,7 +110,8 @@ public final class LoadCommand {
         System.err.println(
                 "Usage: ./gateway bench load [--url https://localhost:8443] (--rate N | --max) [--duration 60s]"
                         + " [--clients 16] [--cert acme-safeguard] [--file referral.json] [--recipients la-850,mash-850]"
-                        + " [--drain 120s] [--ackers 16] [--presign N] [--warmup 15s] [--out target/bench/load-TIME.json]");
+                        + " [--drain 120s] [--ackers 16] [--presign N] [--warmup 15s]"
+                        + " [--out target/bench/load-TIME.json]");
         return 2;
     }
 }

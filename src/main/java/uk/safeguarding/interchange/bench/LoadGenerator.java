@@ -35,9 +35,9 @@ import uk.safeguarding.interchange.trust.SigningKey;
 /**
  * An end-to-end load generator for a running gateway. Referrals are signed before the clock starts (a fresh Bundle.id
  * each), then submitted to {@code $process-message} by {@code clients} mutual-TLS HTTP/1.1 clients ({@link BenchHttp}),
- * each reusing its connection. At a fixed rate the send times are scheduled up front (open model) and acceptance latency runs from the
- * intended send time, so a slow gateway cannot hide its queueing (no coordinated omission); {@code --max} sends flat
- * out and measures service time. Meanwhile each recipient takes deliveries from its mailbox (list, fetch, acknowledge)
+ * each reusing its connection, after an unmeasured warm-up at the same rate. At a fixed rate the send times are
+ * scheduled up front (open model) and acceptance latency runs from the intended send time, so a slow gateway cannot
+ * hide its queueing (no coordinated omission); {@code --max} sends flat out and measures service time. Meanwhile each recipient takes deliveries from its mailbox (list, fetch, acknowledge)
  * and the generator checks that every accepted message reached every recipient exactly once.
  */
 public final class LoadGenerator {

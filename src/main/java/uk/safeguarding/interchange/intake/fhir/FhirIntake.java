@@ -40,8 +40,8 @@ import uk.safeguarding.interchange.trust.VerifiedSignature;
  * parse → verify the signature → authorise → validate against the profiles → business rules → translate to the
  * canonical form (schema-checked) → accept durably → reply. Every step either returns the next step's input or throws
  * a {@link GatewayException}; {@link #reject} turns any failure into a ledger record and a signed error reply. The
- * steps that only compute (parse, verify, validate, rules, translate) each hold a {@link CpuPermits} permit (decision 0019); reading the
- * body and accepting (which waits for the group commit) do not. Thread-safe.
+ * steps that only compute (parse, verify, validate, rules, translate) each hold a {@link CpuPermits} permit (decision
+ * 0019); reading the body and accepting (which waits for the group commit) do not. Thread-safe.
  */
 public final class FhirIntake {
     public static final String BINDING = "fhir";
