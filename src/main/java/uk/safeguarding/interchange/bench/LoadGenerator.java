@@ -37,8 +37,9 @@ import uk.safeguarding.interchange.trust.SigningKey;
  * each), then submitted to {@code $process-message} by {@code clients} mutual-TLS HTTP/1.1 clients ({@link BenchHttp}),
  * each reusing its connection, after an unmeasured warm-up at the same rate. At a fixed rate the send times are
  * scheduled up front (open model) and acceptance latency runs from the intended send time, so a slow gateway cannot
- * hide its queueing (no coordinated omission); {@code --max} sends flat out and measures service time. Meanwhile each recipient takes deliveries from its mailbox (list, fetch, acknowledge)
- * and the generator checks that every accepted message reached every recipient exactly once.
+ * hide its queueing (no coordinated omission); {@code --max} sends flat out and measures service time. Meanwhile each
+ * recipient takes deliveries from its mailbox (list, fetch, acknowledge) and the generator checks that every accepted
+ * message reached every recipient exactly once.
  */
 public final class LoadGenerator {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -112,7 +113,7 @@ public final class LoadGenerator {
     /** Signs, sends, takes deliveries and reports. Blocks for the duration plus the delivery drain. */
     public LoadReport run() throws Exception {
         String loadBefore = LoadReport.loadAverage();
-        out.printf("Signing %d referrals as %s...%n", config.messages(), config.cert());
+        out.printf("Signing %d referrals as %s...%n", warmUpMessages() + config.messages(), config.cert());
         List<byte[]> bodies = sign();
         String submit = path("/fhir/$process-message");
         List<BenchHttp> senders = IntStream.range(0, config.clients())
@@ -135,7 +136,6 @@ public final class LoadGenerator {
             String loadBefore,
             List<byte[]> bodies)
             throws Exception {
-
         int preexisting = 0;
         for (var mailbox : mailboxes.entrySet()) {
             preexisting += drainOld(mailbox.getKey(), mailbox.getValue());
