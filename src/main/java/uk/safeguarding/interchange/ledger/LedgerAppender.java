@@ -21,10 +21,12 @@ import uk.safeguarding.interchange.store.Transactions;
 
 /**
  * Appends ledger entries inside the caller's transaction. The head row lock makes sequence numbers gap-free and
- * ordered by commit: a rolled-back transaction releases its number with the lock. In the same transaction each
- * append builds the {@link LedgerEntry} (time from the injected clock), records its leaf hash and appends it to the
- * RFC 9162 Merkle tree, storing the perfect subtree nodes it completes on the levels {@link LedgerNodes} keeps, so roots
- * and proofs are served from the database (decision 0004). Thread-safe: its one piece of state, the frontier of its latest append, is written under {@link LedgerWriteOrder}.
+ * ordered by commit: a rolled-back transaction releases its numbers with the lock. An append is checked when made and
+ * written just before the transaction commits, with the transaction's other appends (decision 0020): their numbers
+ * claimed in one statement, each built as a {@link LedgerEntry} (time from the injected clock), its leaf hash recorded
+ * and appended to the RFC 9162 Merkle tree, storing the perfect subtree nodes it completes on the levels
+ * {@link LedgerNodes} keeps, so roots and proofs are served from the database (decision 0004). Thread-safe: its one
+ * piece of state, the frontier of its latest write, is written under {@link LedgerWriteOrder}.
  */
 public final class LedgerAppender {
     private static final Logger log = LoggerFactory.getLogger(LedgerAppender.class);
@@ -50,6 +52,9 @@ public final class LedgerAppender {
     private record Frontier(CompactRange range, byte[] lastLeaf, long hold) {}
 
     private volatile Frontier frontier;
+
+    /** Writes the appends a transaction deferred (one instance: {@link LedgerWriteOrder} groups items by writer). */
+    private final LedgerWriteOrder.Deferred<LedgerEntry> writer = this::write;
 
     public LedgerAppender(Clock clock) {
         this.clock = Objects.requireNonNull(clock);
@@ -100,29 +105,33 @@ public final class LedgerAppender {
      * @return the entry's sequence number
      */
     public long appendAlone(DataSource dataSource, NewLedgerEntry entry) throws SQLException {
-        return Transactions.inTransaction(dataSource, connection -> append(connection, entry));
+        LedgerEntry checked = check(entry);
+        return Transactions.inTransaction(dataSource, connection -> write(connection, List.of(checked)));
     }
 
     /**
-     * Appends {@code entry} using {@code connection}, which must not be in auto-commit mode; the entry becomes
-     * visible when the caller commits.
+     * Appends {@code entry} to the transaction of {@code connection}, which must not be in auto-commit mode and must
+     * be the connection of a {@link Transactions#inTransaction} or group commit unit: the entry is written, numbered
+     * and timed just before that transaction commits, with the transaction's other appends in the order appended
+     * (decision 0020), and becomes visible with the commit. A unit rolled back to its savepoint takes its appends
+     * with it.
      *
-     * @return the entry's sequence number
      * @throws IllegalArgumentException when the event is not a {@link LedgerEvent} name or a field is not of the form
-     *     {@link LedgerEntry} allows (the message names the field, never its value); nothing was written
+     *     {@link LedgerEntry} allows (the message names the field, never its value); nothing was appended
      */
-    public long append(Connection connection, NewLedgerEntry entry) throws SQLException {
+    public void append(Connection connection, NewLedgerEntry entry) throws SQLException {
         if (connection.getAutoCommit()) {
             throw new IllegalStateException("ledger appends must run inside the caller's transaction");
         }
-        long hold = LedgerWriteOrder.beforeAppend();
-        LedgerEvent event = event(entry.event());
-        long seq = claimSequence(connection);
-        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-        LedgerEntry built = new LedgerEntry(
-                seq,
-                now,
-                event,
+        LedgerWriteOrder.defer(writer, check(entry));
+    }
+
+    /** {@code entry} checked as a {@link LedgerEntry}, whose seq and time stay placeholders until it is written. */
+    private static LedgerEntry check(NewLedgerEntry entry) {
+        return new LedgerEntry(
+                0,
+                Instant.EPOCH,
+                event(entry.event()),
                 entry.trackingId(),
                 entry.senderMessageId(),
                 actor(entry.actor()),
@@ -131,15 +140,35 @@ public final class LedgerAppender {
                 entry.payloadSha256(),
                 entry.reason(),
                 entry.errorCode());
-        byte[] leafHash = built.leafHash();
-        List<LedgerNodes.Node> nodes = new ArrayList<>(2);
-        CompactRange range = rangeBefore(connection, seq, hold);
-        CompactRange after =
-                range.append(leafHash, (level, index, hash) -> nodes.add(new LedgerNodes.Node(level, index, hash)));
-        insertEntry(connection, built, leafHash);
+    }
+
+    /**
+     * Writes {@code entries} in the order given, under the order (taken here if the transaction has not yet): claims
+     * their numbers in one statement, times them now, inserts them and the Merkle nodes they complete.
+     *
+     * @return the first entry's sequence number
+     */
+    private long write(Connection connection, List<LedgerEntry> entries) throws SQLException {
+        long hold = LedgerWriteOrder.take();
+        long first = claimSequences(connection, entries.size());
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        List<LedgerNodes.Node> nodes = new ArrayList<>(entries.size() + 1);
+        CompactRange range = rangeBefore(connection, first, hold);
+        byte[] leafHash = null;
+        try (PreparedStatement insert = connection.prepareStatement(INSERT_ENTRY)) {
+            for (int i = 0; i < entries.size(); i++) {
+                LedgerEntry built = entries.get(i).numbered(first + i, now);
+                leafHash = built.leafHash();
+                range = range.append(
+                        leafHash, (level, index, hash) -> nodes.add(new LedgerNodes.Node(level, index, hash)));
+                bindEntry(insert, built, leafHash);
+                insert.addBatch();
+            }
+            insert.executeBatch();
+        }
         LedgerNodes.insert(connection, nodes);
-        frontier = new Frontier(after, leafHash, hold);
-        return seq;
+        frontier = new Frontier(range, leafHash, hold);
+        return first;
     }
 
     /** The compact range of the first {@code size} leaves: the frontier when it is provably current, else stored. */
@@ -165,16 +194,17 @@ public final class LedgerAppender {
     }
 
     /**
-     * Takes the head row lock by advancing the head, and reads the number this transaction now owns from the same
-     * statement (the updated column returned as a generated key: H2 returns the row after the update, PostgreSQL's
-     * driver adds {@code RETURNING}). Not "SELECT ... FOR UPDATE, then UPDATE": on H2 2.3 a FOR UPDATE that waited for
-     * another writer could still return the row as it was before that writer committed (two transactions with one
-     * number, a lost increment) even with the query result cache off; an UPDATE that waited works on the committed
-     * row. Same locking on PostgreSQL.
+     * Takes the head row lock by advancing the head by {@code count}, and reads the first number this transaction now
+     * owns from the same statement (the updated column returned as a generated key: H2 returns the row after the
+     * update, PostgreSQL's driver adds {@code RETURNING}). Not "SELECT ... FOR UPDATE, then UPDATE": on H2 2.3 a FOR
+     * UPDATE that waited for another writer could still return the row as it was before that writer committed (two
+     * transactions with one number, a lost increment) even with the query result cache off; an UPDATE that waited
+     * works on the committed row. Same locking on PostgreSQL.
      */
-    private static long claimSequence(Connection connection) throws SQLException {
+    private static long claimSequences(Connection connection, int count) throws SQLException {
         try (PreparedStatement advance = connection.prepareStatement(
-                "UPDATE ledger_head SET next_seq = next_seq + 1 WHERE id = 1", new String[] {"next_seq"})) {
+                "UPDATE ledger_head SET next_seq = next_seq + ? WHERE id = 1", new String[] {"next_seq"})) {
+            advance.setInt(1, count);
             if (advance.executeUpdate() != 1) {
                 throw new SQLException("ledger_head row is missing");
             }
@@ -182,7 +212,7 @@ public final class LedgerAppender {
                 if (!rs.next()) {
                     throw new SQLException("the ledger head's new value was not returned");
                 }
-                return rs.getLong(1) - 1;
+                return rs.getLong(1) - count;
             }
         }
     }
@@ -204,25 +234,24 @@ public final class LedgerAppender {
         };
     }
 
-    private static void insertEntry(Connection connection, LedgerEntry e, byte[] leafHash) throws SQLException {
-        try (PreparedStatement insert = connection.prepareStatement(
-                "INSERT INTO ledger_entry (seq, ts, event, tracking_id, sender_message_id, actor, counterparty,"
-                        + " message_type, payload_sha256, outcome, error_code, reason, leaf_hash)"
-                        + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
-            insert.setLong(1, e.seq());
-            insert.setTimestamp(2, Timestamp.from(e.time()));
-            insert.setString(3, e.event().name());
-            insert.setString(4, e.trackingId());
-            insert.setString(5, e.senderMessageId());
-            insert.setString(6, e.actor());
-            insert.setString(7, e.counterparty());
-            insert.setString(8, e.messageType());
-            insert.setString(9, e.payloadSha256());
-            insert.setString(10, e.event().name());
-            insert.setString(11, e.errorCode());
-            insert.setString(12, e.reason());
-            insert.setBytes(13, leafHash);
-            insert.executeUpdate();
-        }
+    private static final String INSERT_ENTRY =
+            "INSERT INTO ledger_entry (seq, ts, event, tracking_id, sender_message_id, actor, counterparty,"
+                    + " message_type, payload_sha256, outcome, error_code, reason, leaf_hash)"
+                    + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)";
+
+    private static void bindEntry(PreparedStatement insert, LedgerEntry e, byte[] leafHash) throws SQLException {
+        insert.setLong(1, e.seq());
+        insert.setTimestamp(2, Timestamp.from(e.time()));
+        insert.setString(3, e.event().name());
+        insert.setString(4, e.trackingId());
+        insert.setString(5, e.senderMessageId());
+        insert.setString(6, e.actor());
+        insert.setString(7, e.counterparty());
+        insert.setString(8, e.messageType());
+        insert.setString(9, e.payloadSha256());
+        insert.setString(10, e.event().name());
+        insert.setString(11, e.errorCode());
+        insert.setString(12, e.reason());
+        insert.setBytes(13, leafHash);
     }
 }

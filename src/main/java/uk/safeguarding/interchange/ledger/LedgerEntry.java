@@ -106,11 +106,11 @@ public record LedgerEntry(
         }
     }
 
-    /** The same entry with a different seq (the ledger assigns it at append time). */
-    public LedgerEntry withSeq(long newSeq) {
+    /** The same entry with the seq and time the ledger gives it when it writes it. */
+    public LedgerEntry numbered(long newSeq, Instant newTime) {
         return new LedgerEntry(
                 newSeq,
-                time,
+                newTime,
                 event,
                 trackingId,
                 senderMessageId,

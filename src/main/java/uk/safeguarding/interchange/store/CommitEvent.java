@@ -6,6 +6,7 @@ import jdk.jfr.Event;
 import jdk.jfr.Label;
 import jdk.jfr.Name;
 import jdk.jfr.StackTrace;
+import jdk.jfr.Timespan;
 
 /**
  * A JFR event per database transaction run by {@link GroupCommit} or {@link Transactions}: how many units of work
@@ -27,6 +28,17 @@ final class CommitEvent extends Event {
     @Label("Group")
     @Description("Whether the group commit ran it")
     boolean group;
+
+    @Label("Order wait")
+    @Description("Group commit: how long its units, all run, waited for the previous group's commit (the ledger's"
+            + " write order)")
+    @Timespan(Timespan.NANOSECONDS)
+    long orderWait;
+
+    @Label("Committing")
+    @Description("Group commit: writing the deferred ledger appends and committing, after its units and the order")
+    @Timespan(Timespan.NANOSECONDS)
+    long committing;
 
     @Label("Committed")
     @Description("Whether it committed (when not, all its work was rolled back)")

@@ -14,7 +14,10 @@ public final class Transactions {
         T run(Connection connection) throws SQLException;
     }
 
-    /** Runs {@code work} in a transaction; ledger appends in it are ordered by {@link LedgerWriteOrder}. */
+    /**
+     * Runs {@code work} in a transaction; the ledger appends it deferred are written just before the commit, under
+     * {@link LedgerWriteOrder}.
+     */
     public static <T> T inTransaction(DataSource dataSource, Work<T> work) throws SQLException {
         CommitEvent event = new CommitEvent();
         event.begin();
@@ -24,6 +27,7 @@ public final class Transactions {
             connection.setAutoCommit(false);
             try {
                 T result = work.run(connection);
+                LedgerWriteOrder.writeDeferred(connection);
                 connection.commit();
                 event.committed = true;
                 return result;

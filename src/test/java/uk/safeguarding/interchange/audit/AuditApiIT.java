@@ -89,9 +89,10 @@ class AuditApiIT extends RealGateway {
 
     /** What routing and delivery will append: per-recipient state changes for one message. */
     static void appendState(String event, String trackingId, String recipient) throws SQLException {
-        uk.safeguarding.interchange.store.Transactions.inTransaction(gateway.dataSource(), c -> new LedgerAppender(
-                        java.time.Clock.systemUTC())
-                .append(c, new NewLedgerEntry(event, trackingId, null, "gateway", recipient, null, null, null)));
+        new LedgerAppender(java.time.Clock.systemUTC())
+                .appendAlone(
+                        gateway.dataSource(),
+                        new NewLedgerEntry(event, trackingId, null, "gateway", recipient, null, null, null));
     }
 
     static List<String> texts(JsonNode entries, String field) {

@@ -67,10 +67,9 @@ class LedgerNodeLevelsMigrationTest {
             assertThat(reader.root(33)).isEqualTo(MerkleTree.root(leaves.subList(0, 33)));
 
             LedgerAppender restarted = new LedgerAppender(LedgerStoreContract.CLOCK);
-            Transactions.inTransaction(
+            restarted.appendAlone(
                     database.dataSource(),
-                    c -> restarted.append(
-                            c, new NewLedgerEntry("ACCEPTED", "t-40", null, "gateway", null, null, null, null)));
+                    new NewLedgerEntry("ACCEPTED", "t-40", null, "gateway", null, null, null, null));
             try (Connection c = database.dataSource().getConnection();
                     ResultSet rs =
                             c.createStatement().executeQuery("SELECT leaf_hash FROM ledger_entry WHERE seq = 40")) {

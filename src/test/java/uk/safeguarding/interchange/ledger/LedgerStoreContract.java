@@ -29,6 +29,7 @@ import uk.safeguarding.interchange.ledger.checkpoint.NoteSigningKey;
 import uk.safeguarding.interchange.ledger.checkpoint.NoteVerifierKey;
 import uk.safeguarding.interchange.ledger.merkle.MerkleTree;
 import uk.safeguarding.interchange.ledger.merkle.NodeSource;
+import uk.safeguarding.interchange.store.GroupCommit;
 import uk.safeguarding.interchange.store.Transactions;
 
 /**
@@ -55,19 +56,17 @@ abstract class LedgerStoreContract {
     }
 
     long append(String trackingId) throws SQLException {
-        return Transactions.inTransaction(
+        return appender.appendAlone(
                 dataSource(),
-                c -> appender.append(
-                        c,
-                        new NewLedgerEntry(
-                                "ACCEPTED",
-                                trackingId,
-                                "msg-" + trackingId,
-                                SCHOOL,
-                                SCHOOL,
-                                "safeguarding-referral",
-                                "a".repeat(64),
-                                null)));
+                new NewLedgerEntry(
+                        "ACCEPTED",
+                        trackingId,
+                        "msg-" + trackingId,
+                        SCHOOL,
+                        SCHOOL,
+                        "safeguarding-referral",
+                        "a".repeat(64),
+                        null));
     }
 
     List<LedgerExportLine> exportAll() throws SQLException {
@@ -186,25 +185,32 @@ abstract class LedgerStoreContract {
     }
 
     /**
-     * Within one transaction (as a group commit runs its units) the appender trusts the tree its earlier appends left
-     * without reading: a unit rolled back to its savepoint, or another appender's entry in between, must still make
-     * it read the stored tree.
+     * Within one transaction (as a group commit runs its units) the appender writes the appends of every unit at once
+     * and trusts the tree its earlier writes left without reading: a unit rolled back to its savepoint must take its
+     * appends with it, and another appender's entries in between must still make it read the stored tree.
      */
     @Test
-    void aSavepointRolledBackOrAnotherAppenderWithinOneTransactionLeavesACorrectTree() throws Exception {
+    void aUnitRolledBackOrAnotherAppenderWithinOneGroupLeavesACorrectTree() throws Exception {
         LedgerAppender other = new LedgerAppender(Clock.offset(CLOCK, Duration.ofSeconds(5)));
+        GroupCommit group = new GroupCommit(dataSource(), 16);
         append("t-0");
-        Transactions.inTransaction(dataSource(), c -> {
+        // Queued without waiting, then committed by one flush: one group, one transaction, units in this order.
+        group.later((c, after) -> {
             appender.append(c, entry("t-1", "ACCEPTED"));
-            var savepoint = c.setSavepoint();
+            return null;
+        });
+        group.later((c, after) -> {
             appender.append(c, entry("t-undone", "ACCEPTED"));
             appender.append(c, entry("t-undone", "ROUTED"));
-            c.rollback(savepoint);
+            throw new SQLException("this unit is undone on purpose");
+        });
+        group.later((c, after) -> {
             appender.append(c, entry("t-2", "ACCEPTED"));
             other.append(c, entry("t-3", "ACCEPTED"));
             appender.append(c, entry("t-4", "ACCEPTED"));
             return null;
         });
+        group.flush();
         append("t-5");
 
         assertThat(exportAll())
@@ -228,7 +234,7 @@ abstract class LedgerStoreContract {
                     throw new SQLException("rolled back on purpose");
                 }))
                 .hasMessageContaining("on purpose");
-        Transactions.inTransaction(dataSource(), c -> other.append(c, entry("t-other", "ACCEPTED")));
+        other.appendAlone(dataSource(), entry("t-other", "ACCEPTED"));
         // The head is now 3 again, as this appender's remembered tree: only the stored leaf 2 tells them apart.
         append("t-3");
         append("t-4");
@@ -290,10 +296,8 @@ abstract class LedgerStoreContract {
 
     @Test
     void refusesAnUnknownEventNameAndWritesNothing() throws Exception {
-        assertThatThrownBy(() -> Transactions.inTransaction(
-                        dataSource(),
-                        c -> appender.append(
-                                c, new NewLedgerEntry("SHREDDED", null, null, SCHOOL, null, null, null, null))))
+        assertThatThrownBy(() -> appender.appendAlone(
+                        dataSource(), new NewLedgerEntry("SHREDDED", null, null, SCHOOL, null, null, null, null)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("not a ledger event");
         assertThat(new LedgerReader(dataSource()).treeSize()).isZero();
@@ -303,14 +307,15 @@ abstract class LedgerStoreContract {
     void searchesAnOrganisationAsActorOrCounterpartyInSeqOrderEachEntryOnceAndInPages() throws Exception {
         String la = "urn:interchange:la:850";
         String police = "urn:interchange:police:44";
-        List<Long> seqs = Transactions.inTransaction(
-                dataSource(),
-                c -> List.of(
-                        appender.append(c, entry("ACCEPTED", SCHOOL, la)), // 0: the LA as counterparty
-                        appender.append(c, entry("ROUTED", la, police)), // 1: as actor
-                        appender.append(c, entry("RECEIPT", la, la)), // 2: as both: once
-                        appender.append(c, entry("ACCEPTED", SCHOOL, police)), // 3: not the LA
-                        appender.append(c, entry("ROUTED", police, la)))); // 4: as counterparty
+        Transactions.inTransaction(dataSource(), c -> {
+            appender.append(c, entry("ACCEPTED", SCHOOL, la)); // 0: the LA as counterparty
+            appender.append(c, entry("ROUTED", la, police)); // 1: as actor
+            appender.append(c, entry("RECEIPT", la, la)); // 2: as both: once
+            appender.append(c, entry("ACCEPTED", SCHOOL, police)); // 3: not the LA
+            appender.append(c, entry("ROUTED", police, la)); // 4: as counterparty
+            return null;
+        });
+        List<Long> seqs = exportAll().stream().map(l -> l.entry().seq()).toList();
         LedgerReader reader = new LedgerReader(dataSource());
 
         assertThat(searchSeqs(reader, new LedgerQuery(null, null, la, null, null, null, -1, 10)))
@@ -389,24 +394,22 @@ abstract class LedgerStoreContract {
             }
         }
         for (int round = 0; round < 3; round++) {
-            Transactions.inTransaction(dataSource(), c -> {
-                for (int i = 0; i < 20; i++) {
-                    int n = appended.size();
-                    NewLedgerEntry entry = new NewLedgerEntry(
-                            events.get(n % 3).name(),
-                            "t-" + n % 7,
-                            n % 4 == 0 ? null : "m-" + n % 5,
-                            organisations.get(n % 3),
-                            n % 5 == 0 ? null : organisations.get(n % 2 + 1),
-                            null,
-                            null,
-                            null);
-                    stepping.append(c, entry);
-                    appended.add(entry);
-                    now[0] = now[0].plusSeconds(1);
-                }
-                return null;
-            });
+            for (int i = 0; i < 20; i++) {
+                int n = appended.size();
+                NewLedgerEntry entry = new NewLedgerEntry(
+                        events.get(n % 3).name(),
+                        "t-" + n % 7,
+                        n % 4 == 0 ? null : "m-" + n % 5,
+                        organisations.get(n % 3),
+                        n % 5 == 0 ? null : organisations.get(n % 2 + 1),
+                        null,
+                        null,
+                        null);
+                // One transaction each: an entry is timed when its transaction writes it.
+                stepping.appendAlone(dataSource(), entry);
+                appended.add(entry);
+                now[0] = now[0].plusSeconds(1);
+            }
             if (round == 1) {
                 index.indexNew();
             }
@@ -497,8 +500,9 @@ abstract class LedgerStoreContract {
         Transactions.inTransaction(dataSource(), c -> {
             appender.append(
                     c, new NewLedgerEntry("REJECTED", null, null, "unauthenticated", null, null, null, "AUTH-001"));
-            return appender.append(
+            appender.append(
                     c, new NewLedgerEntry("ERASED", "t-1", null, "gateway", null, null, null, null, "retention"));
+            return null;
         });
         assertThat(exportAll())
                 .extracting(l -> l.entry().actor())

@@ -21,6 +21,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import jdk.jfr.Recording;
 import jdk.jfr.consumer.RecordingFile;
 import org.awaitility.Awaitility;
@@ -303,6 +304,48 @@ class GroupCommitTest {
         assertThat(slow.get(10, TimeUnit.SECONDS)).isEqualTo("slow");
         assertThat(stored()).containsExactly("next", "slow");
         assertThat(published).containsExactly(List.of("slow"));
+    }
+
+    @Test
+    void theNextGroupsUnitsRunWhileAnEarlierGroupCommitsAndGroupsCommitInTheOrderTheyRan() throws Exception {
+        GroupCommit group = new GroupCommit(dataSource, 8);
+        List<String> committing = Collections.synchronizedList(new ArrayList<>());
+        CountDownLatch firstIsCommitting = new CountDownLatch(1);
+        CountDownLatch releaseCommit = new CountDownLatch(1);
+        // Deferred work (as the ledger's appends) runs in the commit part, outside the group's lock.
+        LedgerWriteOrder.Deferred<String> slowWrite = (connection, items) -> {
+            committing.addAll(items);
+            firstIsCommitting.countDown();
+            awaitRelease(releaseCommit);
+        };
+        LedgerWriteOrder.Deferred<String> write = (connection, items) -> committing.addAll(items);
+        CompletableFuture<String> first = CompletableFuture.supplyAsync(
+                () -> run(group, (connection, after) -> {
+                    insert(connection, "first");
+                    LedgerWriteOrder.defer(slowWrite, "first");
+                    return "first";
+                }),
+                callers);
+        assertThat(firstIsCommitting.await(10, TimeUnit.SECONDS)).isTrue();
+        CountDownLatch nextUnitRan = new CountDownLatch(1);
+
+        CompletableFuture<String> next = CompletableFuture.supplyAsync(
+                () -> run(group, (connection, after) -> {
+                    insert(connection, "next");
+                    LedgerWriteOrder.defer(write, "next");
+                    nextUnitRan.countDown();
+                    return "next";
+                }),
+                callers);
+
+        assertThat(nextUnitRan.await(10, TimeUnit.SECONDS)).isTrue(); // while the first group commits
+        assertThatThrownBy(() -> next.get(300, TimeUnit.MILLISECONDS)).isInstanceOf(TimeoutException.class);
+        assertThat(stored()).isEmpty();
+        releaseCommit.countDown();
+        assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo("first");
+        assertThat(next.get(10, TimeUnit.SECONDS)).isEqualTo("next");
+        assertThat(committing).containsExactly("first", "next");
+        assertThat(stored()).containsExactly("first", "next");
     }
 
     /** Starts a unit that holds its group open until {@code release}; returns once that unit runs. */
