@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
@@ -238,22 +237,17 @@ public class StageBenchmarks {
     /** One ledger entry in its own committed transaction. */
     @Benchmark
     public long ledgerAppend(Ledger l) throws SQLException {
-        try (Connection connection = l.database.dataSource().getConnection()) {
-            connection.setAutoCommit(false);
-            long seq = l.appender.append(
-                    connection,
-                    new NewLedgerEntry(
-                            "ACCEPTED",
-                            UUID.randomUUID().toString(),
-                            "bench",
-                            "urn:interchange:system:acme-safeguard",
-                            null,
-                            "safeguarding-referral",
-                            null,
-                            null));
-            connection.commit();
-            return seq;
-        }
+        return l.appender.appendAlone(
+                l.database.dataSource(),
+                new NewLedgerEntry(
+                        "ACCEPTED",
+                        UUID.randomUUID().toString(),
+                        "bench",
+                        "urn:interchange:system:acme-safeguard",
+                        null,
+                        "safeguarding-referral",
+                        null,
+                        null));
     }
 
     /** A persistent, transacted send to the routing queue (committed to the journal). */
