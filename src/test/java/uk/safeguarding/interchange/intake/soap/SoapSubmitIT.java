@@ -5,13 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import jakarta.xml.ws.BindingProvider;
 import java.net.http.HttpResponse;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import javax.security.auth.callback.Callback;
 import org.apache.cxf.configuration.jsse.TLSClientParameters;
 import org.apache.cxf.endpoint.Client;
@@ -30,7 +26,7 @@ import uk.safeguarding.interchange.intake.soap.ws.InterchangePortType;
 import uk.safeguarding.interchange.intake.soap.ws.InterchangeService;
 import uk.safeguarding.interchange.intake.soap.ws.SubmitMessage;
 import uk.safeguarding.interchange.intake.soap.ws.SubmitMessageResponse;
-import uk.safeguarding.interchange.server.CpuPermits;
+import uk.safeguarding.interchange.testsupport.CpuPermitChecks;
 import uk.safeguarding.interchange.testsupport.DevCerts;
 import uk.safeguarding.interchange.testsupport.RealGateway;
 
@@ -147,33 +143,14 @@ class SoapSubmitIT extends RealGateway {
 
     @Test
     void aSubmissionParsesAndVerifiesOnlyWithACpuPermitAndGivesItBack() throws Exception {
-        CpuPermits permits = gateway.cpuPermits();
-        int all = permits.available();
         byte[] request = SignedEnvelopes.bytes(SignedEnvelopes.signed(
                 SoapIntakeIT.example("01-safeguarding-referral.xml"), new SignedEnvelopes.Spec()));
-        List<CpuPermits.Permit> taken = new ArrayList<>();
-        for (int i = 0; i < all; i++) {
-            taken.add(permits.take());
-        }
-        CompletableFuture<HttpResponse<byte[]>> response;
-        try {
-            response = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return soap.post(SoapIntakeIT.ACME, request);
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            });
-            Thread.sleep(1_000);
-            assertThat(response).isNotDone();
-        } finally {
-            taken.forEach(CpuPermits.Permit::close);
-        }
 
-        HttpResponse<byte[]> answered = response.get(30, TimeUnit.SECONDS);
+        HttpResponse<byte[]> answered =
+                CpuPermitChecks.sentWhileEveryPermitIsHeld(gateway, () -> soap.post(SoapIntakeIT.ACME, request));
+
         assertThat(answered.statusCode()).isEqualTo(200);
         assertThat(text(SoapGatewayClient.parse(answered.body()), "status")).isEqualTo("ok");
-        assertThat(permits.available()).isEqualTo(all);
     }
 
     @Test
