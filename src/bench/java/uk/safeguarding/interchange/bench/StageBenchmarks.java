@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
@@ -34,6 +35,7 @@ import uk.safeguarding.interchange.canonical.xml.Binding;
 import uk.safeguarding.interchange.canonical.xml.InterchangeMessage;
 import uk.safeguarding.interchange.canonical.xml.SignatureAlgorithm;
 import uk.safeguarding.interchange.intake.fhir.BundleSigner;
+import uk.safeguarding.interchange.intake.fhir.BusinessRules;
 import uk.safeguarding.interchange.intake.fhir.FhirEncoding;
 import uk.safeguarding.interchange.intake.fhir.FhirFormat;
 import uk.safeguarding.interchange.intake.fhir.FhirToCanonical;
@@ -221,6 +223,11 @@ public class StageBenchmarks {
     @Benchmark
     public FastProfileValidator.Result profileValidateFast(Message m, Profiles p) {
         return p.validator.fastPath().verdict(m.bundle);
+    }
+
+    @Benchmark
+    public void businessRules(Message m) {
+        BusinessRules.check(m.bundle, Instant.now(), Duration.ofMinutes(5));
     }
 
     @Benchmark

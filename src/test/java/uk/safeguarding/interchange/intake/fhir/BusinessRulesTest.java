@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.ServiceRequest;
@@ -89,5 +90,29 @@ class BusinessRulesTest {
                 .addSupportingInfo(new Reference("#contained-1"));
 
         assertThatCode(() -> BusinessRules.referencesResolve(bundle)).doesNotThrowAnyException();
+    }
+
+    @Test
+    void aReferenceInAPrimitivesExtensionOrAContainedResourceMustResolve() throws IOException {
+        Reference dangling = new Reference("urn:uuid:5b0f1d0e-0000-4000-8000-0000000000fe");
+        Bundle onPrimitive = parse(EXAMPLES.resolve("safeguarding-referral.json"));
+        serviceRequest(onPrimitive).getAuthoredOnElement().addExtension("urn:test:extension", dangling);
+        Bundle inContained = parse(EXAMPLES.resolve("safeguarding-referral.json"));
+        serviceRequest(inContained).addContained(new Patient().setGeneralPractitioner(List.of(dangling.copy())));
+
+        for (Bundle bundle : List.of(onPrimitive, inContained)) {
+            assertThatThrownBy(() -> BusinessRules.referencesResolve(bundle))
+                    .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.errorCode())
+                            .isEqualTo(ErrorCode.RULE_REFERENCE_UNRESOLVED));
+        }
+    }
+
+    private static ServiceRequest serviceRequest(Bundle bundle) {
+        return bundle.getEntry().stream()
+                .map(Bundle.BundleEntryComponent::getResource)
+                .filter(ServiceRequest.class::isInstance)
+                .map(ServiceRequest.class::cast)
+                .findFirst()
+                .orElseThrow();
     }
 }

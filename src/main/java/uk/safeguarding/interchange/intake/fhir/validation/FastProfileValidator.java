@@ -27,7 +27,6 @@ import org.hl7.fhir.r4.model.DomainResource;
 import org.hl7.fhir.r4.model.ElementDefinition;
 import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.PrimitiveType;
-import org.hl7.fhir.r4.model.Property;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.StructureDefinition;
@@ -195,45 +194,17 @@ public final class FastProfileValidator {
 
         /** How to read this node's children from values of a model class, or null if the class cannot be read so. */
         Layout layout(Class<? extends Base> type) {
-            Layout layout = layouts.computeIfAbsent(type, t -> Layout.of(this, ELEMENTS.get(t)));
+            Layout layout = layouts.computeIfAbsent(type, t -> Layout.of(this, ModelElements.of(t)));
             return layout == Layout.UNREADABLE ? null : layout;
         }
     }
-
-    /**
-     * The elements of a HAPI model class as {@link Base#children()} names them (choices as {@code value[x]}), each
-     * with the name {@link Base#getProperty(int, String, boolean)} reads it by; null if the class has no public
-     * no-argument constructor or names an element it cannot read. Reading only the elements a node has, instead of
-     * listing every element of every value, is most of what makes the walk cheap.
-     */
-    static final ClassValue<Map<String, String>> ELEMENTS = new ClassValue<>() {
-        @Override
-        protected Map<String, String> computeValue(Class<?> type) {
-            Base instance;
-            try {
-                instance = (Base) type.getConstructor().newInstance();
-            } catch (ReflectiveOperationException | ClassCastException e) {
-                return null;
-            }
-            Map<String, String> elements = new LinkedHashMap<>();
-            for (Property p : instance.children()) {
-                String name = p.getName();
-                String property = name.endsWith("[x]") ? name.substring(0, name.length() - 3) : name;
-                if (instance.getProperty(property.hashCode(), property, false) == null) {
-                    return null;
-                }
-                elements.put(name, property);
-            }
-            return java.util.Collections.unmodifiableMap(elements);
-        }
-    };
 
     /** Reads one element of a model value, by the name {@link Base#getProperty} knows it by. */
     record Accessor(String name, String property) {
         private static final Base[] NONE = new Base[0];
 
         Base[] read(Base value) {
-            return property == null ? NONE : value.getProperty(property.hashCode(), property, false);
+            return property == null ? NONE : ModelElements.values(value, property);
         }
     }
 

@@ -15,9 +15,9 @@ import org.hl7.fhir.r4.model.Property;
 import org.junit.jupiter.api.Test;
 
 /**
- * The fast path reads each element of a model value by name ({@link FastProfileValidator#ELEMENTS}) instead of
- * listing them all with {@link Base#children()}: over every value of every example message, both give the same
- * elements with the same values.
+ * The fast path and the business rules' reference walk read each element of a model value by name
+ * ({@link ModelElements}) instead of listing them all with {@link Base#children()}: over every value of every example
+ * message, both give the same elements with the same values.
  */
 class ElementAccessTest {
 
@@ -34,7 +34,7 @@ class ElementAccessTest {
                         continue;
                     }
                     values++;
-                    Map<String, String> elements = FastProfileValidator.ELEMENTS.get(value.getClass());
+                    Map<String, String> elements = ModelElements.of(value.getClass());
                     assertThat(elements).as("%s in %s", value.fhirType(), file).isNotNull();
                     List<String> listed = new ArrayList<>();
                     for (Property p : value.children()) {
@@ -43,7 +43,7 @@ class ElementAccessTest {
                         assertThat(property)
                                 .as("%s.%s", value.fhirType(), p.getName())
                                 .isNotNull();
-                        assertThat(value.getProperty(property.hashCode(), property, false))
+                        assertThat(ModelElements.values(value, property))
                                 .as("%s.%s in %s", value.fhirType(), p.getName(), file)
                                 .containsExactlyElementsOf(p.getValues());
                         p.getValues().stream().filter(v -> v != null).forEach(todo::add);
