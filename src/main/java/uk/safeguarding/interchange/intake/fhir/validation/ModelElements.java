@@ -41,7 +41,8 @@ public final class ModelElements {
     /**
      * The elements of {@code type} as {@link Base#children()} names them (choices as {@code value[x]}), in its order,
      * each with the name {@link #values} reads it by ({@code value[x]} → {@code value}); null if the class has no
-     * public no-argument constructor or names an element it cannot read by name (callers then use {@code children()}).
+     * public no-argument constructor or names an element it cannot read by name (the fast validator then defers to
+     * HAPI, the reference walk lists {@code children()}).
      */
     public static Map<String, String> of(Class<?> type) {
         return ELEMENTS.get(type);
