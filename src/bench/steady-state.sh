@@ -7,7 +7,7 @@
 # (utime + stime from /proc) and bytes written to disk (/proc write_bytes) per accepted referral, and its CPU per
 # thread group, the database transactions per accepted referral (store.CommitEvent, recorded by JFR with
 # src/bench/commits.jfc), the load client's own CPU per accepted referral, and the machine's CPU split (busy, idle,
-# iowait, steal) over the run. Results in target/bench/steady-TIME/.
+# iowait, steal) over the run, and its young collections' pauses (from gc.log). Results in target/bench/steady-TIME/.
 # Environment: BENCH_PORT (18443), BENCH_HEAP (512m), WARM (bench load options), JFR_RUN (a JFR settings name, e.g.
 # "default": records each measured run to its own .jfr; its throughput then is not a number to quote), BENCH_KEEP_DATA
 # (keep the gateway's data directory, deleted by default once the gateway has stopped).
@@ -37,6 +37,18 @@ grep -q "is running" "$out/gateway.log" || { echo "The gateway did not start in 
 
 load() { ./gateway bench load --url "$url" "$@"; }
 cpu() { awk '{print $14 + $15}' "/proc/$gateway/stat"; }
+uptime_s() { "$jdk/bin/jcmd" $gateway VM.uptime | awk '$2 == "s" {print $1}'; } # the JVM's, as gc.log stamps its lines
+# The young collections gc.log stamped between two uptimes: how many, their pause p50 / p99 / max, all together.
+young_pauses() {
+  awk -v from="$1" -v to="$2" '/Pause Young/ { t = substr($1, 2) + 0; ms = $NF; sub(/ms$/, "", ms)
+    if (t >= from && t <= to) print ms + 0 }' "$out/gc.log" | sort -n | awk '
+    { p[NR] = $1; s += $1 }
+    function at(q,  i) { i = int(NR * q + 0.5); return p[i < 1 ? 1 : i] }
+    END { if (NR == 0) { print "young collections during the run and its drain: none"; exit }
+      printf "young collections during the run and its drain: %d, pauses p50 %.1f / p99 %.1f / max %.1f ms,", NR,
+        at(0.5), at(0.99), p[NR]
+      printf " %.1f s in all\n", s / 1000 }'
+}
 written() { awk '/^write_bytes/ {print $2}' "/proc/$gateway/io"; }
 machine() { head -1 /proc/stat; } # the whole machine's CPU ticks: user nice system idle iowait irq softirq steal
 threads() { # thread id, CPU ticks, name (a thread that ends while being read is left out)
@@ -73,11 +85,13 @@ for run in "${runs[@]}"; do
     "filename=$PWD/$out/run-$n.commits.jfr" > /dev/null
   threads > "$out/run-$n.threads-before"
   before=$(cpu)
+  up_before=$(uptime_s)
   wrote_before=$(written)
   machine_before=$(machine)
   # shellcheck disable=SC2086
   load $run --out "$out/run-$n.json" > "$out/run-$n.txt" 2>&1
   after=$(cpu)
+  up_after=$(uptime_s)
   wrote_after=$(written)
   machine_after=$(machine)
   threads > "$out/run-$n.threads-after"
@@ -98,6 +112,7 @@ for run in "${runs[@]}"; do
       { for (i = 2; i <= 9; i++) { d[i] = $i - b[i]; t += d[i] } }
       END { printf "machine CPU over the run and its drain: busy %.0f %%, idle %.0f %%, iowait %.0f %%, steal %.0f %%\n",
         100 * (d[2] + d[3] + d[4] + d[7] + d[8]) / t, 100 * d[5] / t, 100 * d[6] / t, 100 * d[9] / t }'
+    young_pauses "$up_before" "$up_after"
     awk -v w=$((wrote_after - wrote_before)) -v a="${accepted:-0}" \
       'BEGIN { printf "gateway wrote %.0f MB to disk (database and broker journal): %.1f KB per accepted referral\n", w / 1e6, (a > 0 ? w / 1e3 / a : 0) }'
     "$jdk/bin/jfr" print --events uk.safeguarding.interchange.Commit "$out/run-$n.commits.jfr" | awk -v a="${accepted:-0}" '
