@@ -1,6 +1,7 @@
 package uk.safeguarding.interchange.trust;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.security.PrivateKey;
@@ -88,8 +89,14 @@ public record BundleSignature(String compactJws, Instant when, byte[] signingPay
         if (!bundle.isObject()) {
             throw new IllegalArgumentException("A Bundle is a JSON object");
         }
-        ObjectNode unsigned = ((ObjectNode) bundle).deepCopy();
-        unsigned.remove("signature");
+        // A shallow copy: the members are shared, read only by the canonicalisation (a deep copy of the whole tree
+        // allocated 30 KB more per verification, docs/performance.md section 26).
+        ObjectNode unsigned = JsonNodeFactory.instance.objectNode();
+        bundle.properties().forEach(member -> {
+            if (!"signature".equals(member.getKey())) {
+                unsigned.set(member.getKey(), member.getValue());
+            }
+        });
         return Jcs.canonicalize(unsigned);
     }
 
