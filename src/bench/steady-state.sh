@@ -4,10 +4,11 @@
 # 20/s, then WARM, default 150 s flat out) until the JIT has compiled the hot code, then runs `bench load` once per
 # argument (default: flat out for 60 s, then 50/s for 60 s), each once the gateway has settled (CPU below a fifth of a
 # core, at most 60 s: the previous load's backlog is done), and writes, per run, the load report, the gateway's CPU
-# (utime + stime from /proc) and bytes written to disk (/proc write_bytes) per accepted referral, and its CPU per
-# thread group, the database transactions per accepted referral (store.CommitEvent, recorded by JFR with
-# src/bench/commits.jfc), the load client's own CPU per accepted referral, and the machine's CPU split (busy, idle,
-# iowait, steal) over the run, and its young collections' pauses (from gc.log). Results in target/bench/steady-TIME/.
+# (utime + stime from /proc) and bytes written to disk (/proc write_bytes) per accepted referral, the same CPU without
+# the JIT compiler threads, its CPU per thread group, the database transactions per accepted referral
+# (store.CommitEvent, recorded by JFR with src/bench/commits.jfc), the load client's own CPU per accepted referral, the
+# machine's CPU split (busy, idle, iowait, steal) over the run, and its young collections' pauses (from gc.log).
+# Results in target/bench/steady-TIME/.
 # Environment: BENCH_PORT (18443), BENCH_HEAP (512m), WARM (bench load options), JFR_RUN (a JFR settings name, e.g.
 # "default": records each measured run to its own .jfr; its throughput then is not a number to quote), BENCH_KEEP_DATA
 # (keep the gateway's data directory, deleted by default once the gateway has stopped).
@@ -106,6 +107,14 @@ for run in "${runs[@]}"; do
     grep -E '^(sent|acceptance|delivered|load average before)' "$out/run-$n.txt"
     awk -v c=$((after - before)) -v a="${accepted:-0}" -v hz="$ticks" \
       'BEGIN { printf "gateway CPU %.1f s during the run and its drain: %.2f ms per accepted referral\n", c / hz, (a > 0 ? 1000 * c / hz / a : 0) }'
+    # The JIT still compiles minutes into a run (8 % of the CPU 4 minutes after start, 1 % after 12: performance.md
+    # section 26): the CPU without it is the closer estimate of a long-running gateway's.
+    awk -F'\t' -v c=$((after - before)) -v a="${accepted:-0}" -v hz="$ticks" '
+      NR == FNR { was[$1] = $2; next }
+      $3 ~ /^C[12] CompilerThre/ { jit += $2 - ($1 in was ? was[$1] : 0) }
+      END { printf "of which JIT compilation %.1f s (%.0f %%); without it %.2f ms per accepted referral\n", jit / hz,
+        (c > 0 ? 100 * jit / c : 0), (a > 0 ? 1000 * (c - jit) / hz / a : 0) }' \
+      "$out/run-$n.threads-before" "$out/run-$n.threads-after"
     # Steal is CPU the hypervisor gave to other guests: the same work takes longer when it is high.
     printf '%s\n%s\n' "$machine_before" "$machine_after" | awk '
       NR == 1 { for (i = 2; i <= 9; i++) b[i] = $i; next }
