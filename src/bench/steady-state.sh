@@ -107,7 +107,7 @@ for run in "${runs[@]}"; do
     grep -E '^(sent|acceptance|delivered|load average before)' "$out/run-$n.txt"
     awk -v c=$((after - before)) -v a="${accepted:-0}" -v hz="$ticks" \
       'BEGIN { printf "gateway CPU %.1f s during the run and its drain: %.2f ms per accepted referral\n", c / hz, (a > 0 ? 1000 * c / hz / a : 0) }'
-    # The JIT still compiles minutes into a run (8 % of the CPU 4 minutes after start, 1 % after 12: performance.md
+    # The JIT still compiles minutes into a run (8 % of the CPU 4 minutes after start, 1 % after 11: performance.md
     # section 26): the CPU without it is the closer estimate of a long-running gateway's.
     awk -F'\t' -v c=$((after - before)) -v a="${accepted:-0}" -v hz="$ticks" '
       NR == FNR { was[$1] = $2; next }

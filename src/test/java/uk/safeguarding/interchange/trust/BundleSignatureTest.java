@@ -45,6 +45,22 @@ class BundleSignatureTest {
     }
 
     @Test
+    void thePayloadLeavesOutOnlyTheTopLevelSignatureAndTheTreeAsItWas() {
+        ObjectNode bundle = (ObjectNode) json.parse(("{\"signature\":{\"data\":\"x\"},\"resourceType\":\"Bundle\","
+                        + "\"entry\":[{\"resource\":{\"signature\":[{\"data\":\"y\"}]}}]}")
+                .getBytes(StandardCharsets.UTF_8));
+        ObjectNode before = bundle.deepCopy();
+
+        byte[] payload = BundleSignature.signingPayload(bundle);
+
+        assertThat(new String(payload, StandardCharsets.UTF_8))
+                .isEqualTo(
+                        "{\"entry\":[{\"resource\":{\"signature\":[{\"data\":\"y\"}]}}],\"resourceType\":\"Bundle\"}");
+        assertThat(bundle).isEqualTo(before);
+        assertThat(bundle.fieldNames()).toIterable().containsExactly("signature", "resourceType", "entry");
+    }
+
+    @Test
     void reportsAMissingSignature() {
         assertFailsWith(ErrorCode.SIG_MISSING, () -> BundleSignature.read(bundle()));
     }
