@@ -1,8 +1,10 @@
 package uk.safeguarding.interchange.intake.fhir;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ca.uhn.fhir.parser.DataFormatException;
 import ca.uhn.fhir.parser.IParser;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
@@ -11,6 +13,8 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.stream.Stream;
+import org.hl7.fhir.r4.model.Base64BinaryType;
+import org.hl7.fhir.r4.model.Bundle;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -59,6 +63,56 @@ class FhirEncodingTest {
         IParser hapi = FhirEncoding.modelParser(FhirFormat.JSON);
         assertThat(hapi.encodeResourceToString(decoded.bundle()))
                 .isEqualTo(hapi.encodeResourceToString(hapi.parseResource(new String(json, StandardCharsets.UTF_8))));
+    }
+
+    @Test
+    void theSignaturesDataIsDecodedByTheJdkToWhatHapiDecodes() {
+        byte[] json = Jsonish.bytes(SignedMessages.example("safeguarding-referral"));
+        Bundle plain = (Bundle) FhirEncoding.modelParser(FhirFormat.JSON).parseResource(new String(json, UTF_8));
+
+        Base64BinaryType data =
+                ENCODING.decode(json, FhirFormat.JSON).bundle().getSignature().getDataElement();
+
+        assertThat(data).isInstanceOf(JdkBase64BinaryType.class);
+        assertThat(data.getValue()).isEqualTo(plain.getSignature().getData());
+        assertThat(data.getValueAsString())
+                .isEqualTo(plain.getSignature().getDataElement().getValueAsString());
+    }
+
+    @Test
+    void signatureDataThatIsNotBase64IsRefusedAsHapiRefusesIt() {
+        ObjectNode bundle = SignedMessages.example("safeguarding-referral");
+        ((ObjectNode) bundle.get("signature")).put("data", "not base64!");
+        byte[] json = Jsonish.bytes(bundle);
+        IParser hapi = FhirEncoding.modelParser(FhirFormat.JSON);
+
+        assertThatThrownBy(() -> hapi.parseResource(new String(json, UTF_8))).isInstanceOf(DataFormatException.class);
+        assertThatThrownBy(() -> ENCODING.decode(json, FhirFormat.JSON))
+                .isInstanceOfSatisfying(
+                        GatewayException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.SCHEMA_PROFILE));
+    }
+
+    @Test
+    void theSignaturesDataKeepsItsIdAndExtensions() {
+        ObjectNode bundle = SignedMessages.example("safeguarding-referral");
+        ((ObjectNode) bundle.get("signature"))
+                .putObject("_data")
+                .put("id", "d1")
+                .putArray("extension")
+                .addObject()
+                .put("url", "http://example.org/fhir/StructureDefinition/note")
+                .put("valueString", "kept");
+        byte[] json = Jsonish.bytes(bundle);
+
+        FhirEncoding.Decoded decoded = ENCODING.decode(json, FhirFormat.JSON);
+
+        Base64BinaryType data = decoded.bundle().getSignature().getDataElement();
+        assertThat(data.getId()).isEqualTo("d1");
+        assertThat(data.getExtensionString("http://example.org/fhir/StructureDefinition/note"))
+                .isEqualTo("kept");
+        assertThat(data.getValueAsString())
+                .isEqualTo(bundle.at("/signature/data").textValue());
+        assertThat(decoded.tree()).isEqualTo(new StrictJson(1 << 20).parse(json));
     }
 
     @Test
