@@ -344,6 +344,16 @@ class FhirIntakeIT {
     }
 
     @Test
+    void signatureDataThatIsNotBase64IsSchema004() throws Exception {
+        // HAPI's base64 check decides (FhirEncoding swaps in the JDK's codec only after it): refused before the
+        // signature is read, with a ledger record and nothing queued.
+        ObjectNode bundle = fresh("safeguarding-referral");
+        sign(bundle, VENDOR, Instant.now());
+        ((ObjectNode) bundle.get("signature")).put("data", "not base64!");
+        assertRefused(post(VENDOR, JSON_TYPE, FhirEncoding.toJsonBytes(bundle)), 422, ErrorCode.SCHEMA_PROFILE, bundle);
+    }
+
+    @Test
     void algNoneIsSig003() throws Exception {
         ObjectNode bundle = fresh("safeguarding-referral");
         sign(bundle, VENDOR, Instant.now());
