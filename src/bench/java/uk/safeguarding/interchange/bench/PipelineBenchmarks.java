@@ -4,10 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -39,10 +37,8 @@ import uk.safeguarding.interchange.intake.fhir.validation.ConformanceResources;
 import uk.safeguarding.interchange.intake.fhir.validation.ProfileValidator;
 import uk.safeguarding.interchange.trust.BundleSignature;
 import uk.safeguarding.interchange.trust.CertificateValidator;
-import uk.safeguarding.interchange.trust.CrlStore;
 import uk.safeguarding.interchange.trust.DetachedJwsVerifier;
 import uk.safeguarding.interchange.trust.SigningKey;
-import uk.safeguarding.interchange.trust.TrustAnchors;
 import uk.safeguarding.interchange.trust.ValidatedCertificate;
 import uk.safeguarding.interchange.trust.VerifiedSignature;
 
@@ -62,8 +58,8 @@ import uk.safeguarding.interchange.trust.VerifiedSignature;
 @Warmup(iterations = 3, time = 3)
 @Measurement(iterations = 5, time = 3)
 public class PipelineBenchmarks {
-    private static final char[] PASSWORD = "dev-only".toCharArray();
-    private static final Path CERTS = Path.of("certs-dev");
+    private static final char[] PASSWORD = StageBenchmarks.PASSWORD;
+    private static final Path CERTS = StageBenchmarks.CERTS;
     static final int BATCH = 8;
     private static final int REFERRALS = 64;
 
@@ -98,11 +94,7 @@ public class PipelineBenchmarks {
                 signer.sign(referral, Instant.now());
                 signed[i] = FhirEncoding.toJsonBytes(referral);
             }
-            certificates = new CertificateValidator(
-                    TrustAnchors.load(CERTS.resolve("truststore.p12"), PASSWORD),
-                    CrlStore.fromPemFiles(
-                            List.of(CERTS.resolve("root-ca.crl.pem"), CERTS.resolve("issuing-ca.crl.pem"))),
-                    Clock.systemUTC());
+            certificates = StageBenchmarks.devCertificates();
             profiles = new ProfileValidator(ConformanceResources.loadDefault());
             profiles.fastPath(); // wait for the background compilation
             replies = new FhirReplies(

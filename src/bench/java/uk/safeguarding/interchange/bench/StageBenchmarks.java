@@ -67,8 +67,8 @@ import uk.safeguarding.interchange.trust.VerifiedSignature;
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 3, time = 2)
 public class StageBenchmarks {
-    private static final char[] PASSWORD = "dev-only".toCharArray();
-    private static final Path CERTS = Path.of("certs-dev");
+    static final char[] PASSWORD = "dev-only".toCharArray();
+    static final Path CERTS = Path.of("certs-dev");
 
     /** The signed referral, parsed, verified and translated once: the input of every in-memory stage. */
     @State(Scope.Benchmark)
@@ -92,11 +92,7 @@ public class StageBenchmarks {
             FhirEncoding.Decoded decoded = encoding.decode(signed, FhirFormat.JSON);
             tree = decoded.tree();
             bundle = decoded.bundle();
-            certificates = new CertificateValidator(
-                    TrustAnchors.load(CERTS.resolve("truststore.p12"), PASSWORD),
-                    CrlStore.fromPemFiles(
-                            List.of(CERTS.resolve("root-ca.crl.pem"), CERTS.resolve("issuing-ca.crl.pem"))),
-                    Clock.systemUTC());
+            certificates = devCertificates();
             BundleSignature signature = BundleSignature.read(tree);
             VerifiedSignature verified = jwsVerifier.verify(signature.compactJws(), signature.signingPayload());
             ValidatedCertificate signer = certificates.validateSigner(verified, signature.when());
@@ -261,6 +257,14 @@ public class StageBenchmarks {
     @Benchmark
     public void brokerEnqueue(Broker b) {
         b.queue.publish(UUID.randomUUID().toString());
+    }
+
+    /** The signer checks of the gateway with the dev trust anchors and CRLs (PKIX with CRLs, as at intake). */
+    static CertificateValidator devCertificates() throws IOException {
+        return new CertificateValidator(
+                TrustAnchors.load(CERTS.resolve("truststore.p12"), PASSWORD),
+                CrlStore.fromPemFiles(List.of(CERTS.resolve("root-ca.crl.pem"), CERTS.resolve("issuing-ca.crl.pem"))),
+                Clock.systemUTC());
     }
 
     private static void delete(Path dir) throws IOException {
