@@ -24,9 +24,7 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 import uk.safeguarding.interchange.canonical.CanonicalXml;
 import uk.safeguarding.interchange.canonical.EnvelopeFacts;
-import uk.safeguarding.interchange.canonical.xml.Binding;
 import uk.safeguarding.interchange.canonical.xml.InterchangeMessage;
-import uk.safeguarding.interchange.canonical.xml.SignatureAlgorithm;
 import uk.safeguarding.interchange.intake.fhir.BundleSigner;
 import uk.safeguarding.interchange.intake.fhir.BusinessRules;
 import uk.safeguarding.interchange.intake.fhir.FhirEncoding;
@@ -154,18 +152,8 @@ public class PipelineBenchmarks {
         }
 
         void translate(Pipeline p) throws Exception {
-            EnvelopeFacts facts = new EnvelopeFacts(
-                    UUID.randomUUID().toString(),
-                    Instant.now(),
-                    Binding.FHIR,
-                    decoded.bundle().getIdElement().getIdPart(),
-                    p.signerOrg,
-                    new EnvelopeFacts.Signature(
-                            signer.certificate().getEncoded(),
-                            signer.organisationId(),
-                            SignatureAlgorithm.fromValue(verified.alg().name()),
-                            verified.payloadSha256(),
-                            signature.when()));
+            EnvelopeFacts facts =
+                    StageBenchmarks.facts(decoded.bundle(), p.signerOrg, signer, verified, signature.when());
             canonical = p.translator.translate(decoded.bundle(), facts);
         }
 

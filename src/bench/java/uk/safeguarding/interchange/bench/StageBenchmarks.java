@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.CertificateEncodingException;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -96,18 +97,7 @@ public class StageBenchmarks {
             BundleSignature signature = BundleSignature.read(tree);
             VerifiedSignature verified = jwsVerifier.verify(signature.compactJws(), signature.signingPayload());
             ValidatedCertificate signer = certificates.validateSigner(verified, signature.when());
-            facts = new EnvelopeFacts(
-                    UUID.randomUUID().toString(),
-                    Instant.now(),
-                    Binding.FHIR,
-                    bundle.getIdElement().getIdPart(),
-                    key.organisationId(),
-                    new EnvelopeFacts.Signature(
-                            signer.certificate().getEncoded(),
-                            signer.organisationId(),
-                            SignatureAlgorithm.fromValue(verified.alg().name()),
-                            verified.payloadSha256(),
-                            signature.when()));
+            facts = facts(bundle, key.organisationId(), signer, verified, signature.when());
         }
 
         ValidatedCertificate verify() {
@@ -257,6 +247,24 @@ public class StageBenchmarks {
     @Benchmark
     public void brokerEnqueue(Broker b) {
         b.queue.publish(UUID.randomUUID().toString());
+    }
+
+    /** The envelope facts intake derives from a verified FHIR submission, with a new tracking id. */
+    static EnvelopeFacts facts(
+            Bundle bundle, String senderOrg, ValidatedCertificate signer, VerifiedSignature verified, Instant signedAt)
+            throws CertificateEncodingException {
+        return new EnvelopeFacts(
+                UUID.randomUUID().toString(),
+                Instant.now(),
+                Binding.FHIR,
+                bundle.getIdElement().getIdPart(),
+                senderOrg,
+                new EnvelopeFacts.Signature(
+                        signer.certificate().getEncoded(),
+                        signer.organisationId(),
+                        SignatureAlgorithm.fromValue(verified.alg().name()),
+                        verified.payloadSha256(),
+                        signedAt));
     }
 
     /** The signer checks of the gateway with the dev trust anchors and CRLs (PKIX with CRLs, as at intake). */
