@@ -7,7 +7,8 @@
 # (utime + stime from /proc) and bytes written to disk (/proc write_bytes) per accepted referral, the same CPU without
 # the JIT compiler threads, its CPU per thread group, the database transactions per accepted referral
 # (store.CommitEvent, recorded by JFR with src/bench/commits.jfc), the load client's own CPU per accepted referral, the
-# machine's CPU split (busy, idle, iowait, steal) over the run, and its young collections' pauses (from gc.log).
+# machine's CPU split (busy, idle, iowait, steal) over the run, its young collections' pauses, and its mixed and
+# full collections and evacuation failures (from gc.log).
 # Results in target/bench/steady-TIME/.
 # Environment: BENCH_PORT (18443), BENCH_HEAP (512m), WARM (bench load options), JFR_RUN (a JFR settings name, e.g.
 # "default": records each measured run to its own .jfr; its throughput then is not a number to quote), BENCH_KEEP_DATA
@@ -49,6 +50,15 @@ young_pauses() {
       printf "young collections during the run and its drain: %d, pauses p50 %.1f / p99 %.1f / max %.1f ms,", NR,
         at(0.5), at(0.99), p[NR]
       printf " %.1f s in all\n", s / 1000 }'
+}
+# The rest of G1's work gc.log stamped between two uptimes: mixed collections, full collections (their longest pause)
+# and evacuation failures (the old generation full during a young collection); a fuller old generation shows here first.
+other_collections() {
+  awk -v from="$1" -v to="$2" '{ t = substr($1, 2) + 0 } t < from || t > to { next }
+    /Pause Young \(Mixed\)/ { mixed++ } /Evacuation Failure/ { failed++ }
+    /Pause Full/ { full++; ms = $NF; sub(/ms$/, "", ms); if (ms + 0 > longest) longest = ms + 0 }
+    END { printf "of them mixed: %d; evacuation failures: %d; full collections: %d (longest %.1f ms)\n",
+      mixed, failed, full, longest }' "$out/gc.log"
 }
 written() { awk '/^write_bytes/ {print $2}' "/proc/$gateway/io"; }
 machine() { head -1 /proc/stat; } # the whole machine's CPU ticks: user nice system idle iowait irq softirq steal
@@ -122,6 +132,7 @@ for run in "${runs[@]}"; do
       END { printf "machine CPU over the run and its drain: busy %.0f %%, idle %.0f %%, iowait %.0f %%, steal %.0f %%\n",
         100 * (d[2] + d[3] + d[4] + d[7] + d[8]) / t, 100 * d[5] / t, 100 * d[6] / t, 100 * d[9] / t }'
     young_pauses "$up_before" "$up_after"
+    other_collections "$up_before" "$up_after"
     awk -v w=$((wrote_after - wrote_before)) -v a="${accepted:-0}" \
       'BEGIN { printf "gateway wrote %.0f MB to disk (database and broker journal): %.1f KB per accepted referral\n", w / 1e6, (a > 0 ? w / 1e3 / a : 0) }'
     "$jdk/bin/jfr" print --events uk.safeguarding.interchange.Commit "$out/run-$n.commits.jfr" | awk -v a="${accepted:-0}" '
