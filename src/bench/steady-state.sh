@@ -57,8 +57,9 @@ other_collections() {
   awk -v from="$1" -v to="$2" '{ t = substr($1, 2) + 0 } t < from || t > to { next }
     /Pause Young \(Mixed\)/ { mixed++ } /Evacuation Failure/ { failed++ }
     /Pause Full/ { full++; ms = $NF; sub(/ms$/, "", ms); if (ms + 0 > longest) longest = ms + 0 }
-    END { printf "of them mixed: %d; evacuation failures: %d; full collections: %d (longest %.1f ms)\n",
-      mixed, failed, full, longest }' "$out/gc.log"
+    END { printf "mixed collections among them: %d; evacuation failures: %d; full collections: %d", mixed, failed, full
+      if (full > 0) printf " (longest %.1f ms)", longest
+      printf "\n" }' "$out/gc.log"
 }
 written() { awk '/^write_bytes/ {print $2}' "/proc/$gateway/io"; }
 machine() { head -1 /proc/stat; } # the whole machine's CPU ticks: user nice system idle iowait irq softirq steal
