@@ -88,6 +88,23 @@ class GatewayIT extends RealGateway {
         assertThat(response.body()).contains("\"code\":\"AUTH-001\"");
     }
 
+    /** Nothing the gateway answers may be kept by a cache: answers, refusals and health alike. */
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "school-100001 /health",
+                "school-100001 /fhir/metadata",
+                "school-100001 /fhir/Patient",
+                "- /health",
+                "school-100001 /x"
+            })
+    void forbidsCachingEveryAnswer(String callerAndPath) throws Exception {
+        String[] parts = callerAndPath.split(" ");
+        HttpResponse<String> response = get(parts[0].equals("-") ? null : parts[0], parts[1]);
+
+        assertThat(response.headers().allValues("Cache-Control")).containsExactly("no-store");
+    }
+
     @Test
     void reportsHealthUpFromRealChecks() throws Exception {
         HttpResponse<String> response = get("school-100001", "/health");
@@ -95,6 +112,8 @@ class GatewayIT extends RealGateway {
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("Content-Type"))
                 .hasValueSatisfying(ct -> assertThat(ct).startsWith("application/json"));
+        assertThat(response.headers().firstValue("Content-Length"))
+                .hasValue(String.valueOf(response.body().length()));
         assertThat(response.body())
                 .isEqualTo("{\"status\":\"UP\",\"components\":{\"broker\":{\"status\":\"UP\"},"
                         + "\"broker-storage\":{\"status\":\"UP\"},\"database\":{\"status\":\"UP\"},"

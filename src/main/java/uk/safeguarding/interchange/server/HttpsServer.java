@@ -8,6 +8,8 @@ import javax.net.ssl.SSLContext;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.PreEncodedHttpField;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
@@ -22,10 +24,14 @@ import uk.safeguarding.interchange.config.StartupException;
 
 /**
  * The gateway's one Jetty server: one HTTPS connector (TLS 1.3/1.2, client certificate requested), one servlet
- * context whose every path runs through {@link ClientCertificateFilter}, and the {@link ServletMount}s given.
+ * context whose every path runs through {@link ClientCertificateFilter}, and the {@link ServletMount}s given. Every
+ * answer carries {@code Strict-Transport-Security} and {@code Cache-Control: no-store} (nothing the gateway answers may
+ * be kept by a cache: documents and states about children, refusals, health).
  */
 public final class HttpsServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HttpsServer.class);
+
+    private static final PreEncodedHttpField NO_STORE = new PreEncodedHttpField(HttpHeader.CACHE_CONTROL, "no-store");
 
     private final Server server;
     private final ServerConnector connector;
@@ -70,6 +76,11 @@ public final class HttpsServer implements AutoCloseable {
         secure.setSniHostCheck(false);
         secure.setStsMaxAge(31_536_000);
         http.addCustomizer(secure);
+        // Here rather than per route: Camel's HTTP binding drops a Cache-Control header a route sets.
+        http.addCustomizer((request, responseHeaders) -> {
+            responseHeaders.put(NO_STORE);
+            return request;
+        });
 
         ServerConnector connector =
                 new ServerConnector(server, new SslConnectionFactory(tls, "http/1.1"), new HttpConnectionFactory(http));

@@ -76,6 +76,10 @@ class RoutingAndDeliveryIT extends RealGateway {
 
         HttpResponse<String> fetched = get("la-850", "/api/v1/mailbox/" + referral);
         assertThat(fetched.statusCode()).isEqualTo(200);
+        // A document about a child: never cached; written whole, with its length (not chunked).
+        assertThat(fetched.headers().allValues("Cache-Control")).containsExactly("no-store");
+        assertThat(fetched.headers().firstValue("Content-Length"))
+                .hasValue(String.valueOf(fetched.body().getBytes(StandardCharsets.UTF_8).length));
         InterchangeMessage document = CANONICAL.unmarshal(fetched.body().getBytes(StandardCharsets.UTF_8));
         assertThat(document.getEnvelope().getTrackingId()).isEqualTo(referral);
         assertThat(document.getEnvelope().getRecipient())

@@ -48,7 +48,6 @@ public final class FhirRequestRefusals {
                 .getBytes(StandardCharsets.UTF_8);
         response.setStatus(code.httpStatus());
         response.setContentType(FhirFormat.JSON.mediaType() + ";charset=UTF-8");
-        response.setHeader("Cache-Control", "no-store");
         response.setContentLength(body.length);
         response.getOutputStream().write(body);
         return false;

@@ -66,7 +66,6 @@ public final class ProcessMessageProvider {
             throws IOException {
         response.setStatus(status);
         response.setContentType(contentType + ";charset=UTF-8");
-        response.setHeader("Cache-Control", "no-store");
         if (status == 413) {
             // The rest of the over-long body was not read: tell the client this connection will not be reused.
             response.setHeader("Connection", "close");

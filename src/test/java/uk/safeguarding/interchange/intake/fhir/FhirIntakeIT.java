@@ -119,6 +119,7 @@ class FhirIntakeIT {
         HttpResponse<byte[]> response = post(signer, JSON_TYPE, sign(bundle, signer, Instant.now()));
 
         assertThat(response.statusCode()).as(summary(response)).isEqualTo(200);
+        assertThat(response.headers().allValues("Cache-Control")).containsExactly("no-store");
         Bundle reply = okReply(response, bundle);
         String trackingId = reply.getIdentifier().getValue();
         assertThat(routingQueue()).hasSize(queued + 1).contains(trackingId);
