@@ -1,4 +1,4 @@
-import java.io.StringWriter;
+import java.io.Writer;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -30,9 +30,10 @@ public final class H2Pages {
         String file = args[0];
         int last = args.length > 1 ? Integer.parseInt(args[1]) : 150;
 
-        // chunk id -> map id -> {bytes, pages}
+        // chunk id -> map id -> {bytes, pages}; the dump is read line by line as H2 writes it (a copy of a gateway
+        // that ran for minutes holds gigabytes of chunks: the dump as one string would not fit in the heap)
         TreeMap<Long, Map<String, long[]>> chunks = new TreeMap<>();
-        StringWriter dump = new StringWriter();
+        DumpReader dump = new DumpReader(chunks);
         boolean torn = false;
         try {
             MVStoreTool.dump(file, dump, true);
@@ -40,21 +41,6 @@ public final class H2Pages {
             // A copy of a running gateway's file can end inside a chunk being written: use the chunks before it.
             torn = true;
         }
-        Map<String, long[]> current = null;
-        for (String line : dump.toString().split("\n")) {
-            Matcher chunk = CHUNK.matcher(line);
-            if (chunk.find()) {
-                current = chunks.computeIfAbsent(Long.parseLong(chunk.group(1), 16), c -> new HashMap<>());
-                continue;
-            }
-            Matcher page = PAGE.matcher(line);
-            if (current != null && page.find()) {
-                long[] sum = current.computeIfAbsent(page.group(2), m -> new long[2]);
-                sum[0] += Long.parseLong(page.group(3));
-                sum[1]++;
-            }
-        }
-
         if (torn && !chunks.isEmpty()) {
             chunks.pollLastEntry();
             System.out.printf("The copy holds a chunk that was being written when it was taken: read the %d chunks"
@@ -70,6 +56,18 @@ public final class H2Pages {
                     mapNames.put(value, key.substring(5));
                 }
             });
+            // What H2 keeps per chunk until housekeeping retires it (decision 0012, section 30): an entry in its
+            // chunk layout and an object in the heap.
+            Map<String, String> info = new HashMap<>();
+            store.getFileStore().populateInfo(info::put);
+            long layoutBytes = store.getFileStore().getLayoutMap().entrySet().stream()
+                    .mapToLong(e -> e.getKey().length() + e.getValue().length())
+                    .sum();
+            System.out.printf(
+                    "H2 keeps %s chunks, %s %% of their bytes live; its chunk layout holds %.1f MB%n",
+                    info.get("info.CHUNK_COUNT"),
+                    info.get("info.CHUNKS_FILL_RATE"),
+                    layoutBytes / 1e6);
         } finally {
             store.close();
         }
@@ -123,5 +121,47 @@ public final class H2Pages {
                             (double) e.getValue()[1] / n,
                             objects.getOrDefault(map, map));
                 });
+    }
+    /** Sums, per chunk and map, the bytes and pages of the page lines of {@link MVStoreTool#dump}'s output. */
+    private static final class DumpReader extends Writer {
+        private final TreeMap<Long, Map<String, long[]>> chunks;
+        private final StringBuilder line = new StringBuilder();
+        private Map<String, long[]> current;
+
+        DumpReader(TreeMap<Long, Map<String, long[]>> chunks) {
+            this.chunks = chunks;
+        }
+
+        @Override
+        public void write(char[] buffer, int offset, int length) {
+            for (int i = offset; i < offset + length; i++) {
+                if (buffer[i] == '\n') {
+                    read(line.toString());
+                    line.setLength(0);
+                } else {
+                    line.append(buffer[i]);
+                }
+            }
+        }
+
+        private void read(String text) {
+            Matcher chunk = CHUNK.matcher(text);
+            if (chunk.find()) {
+                current = chunks.computeIfAbsent(Long.parseLong(chunk.group(1), 16), c -> new HashMap<>());
+                return;
+            }
+            Matcher page = PAGE.matcher(text);
+            if (current != null && page.find()) {
+                long[] sum = current.computeIfAbsent(page.group(2), m -> new long[2]);
+                sum[0] += Long.parseLong(page.group(3));
+                sum[1]++;
+            }
+        }
+
+        @Override
+        public void flush() {}
+
+        @Override
+        public void close() {}
     }
 }

@@ -263,6 +263,13 @@ public final class GatewayRuntime implements AutoCloseable {
         log.info("Starting the gateway: {}", settings);
         // Everything that can be checked without side effects first, so a typo does not touch the data dir.
         settings.requireCertificateFilesPresent();
+        long compactionBudget = longProperty("gateway.db.h2.compaction-bytes-per-second", 4L << 20);
+        if (compactionBudget < 0 || compactionBudget > Integer.MAX_VALUE) {
+            throw new StartupException("Configuration property gateway.db.h2.compaction-bytes-per-second must be 0"
+                    + " (no housekeeping) or a number of bytes up to " + Integer.MAX_VALUE + ", not "
+                    + compactionBudget);
+        }
+        int compaction = (int) compactionBudget;
         SSLContext sslContext = TlsContexts.serverContext(settings.tlsKeystore(), settings.tlsKeystorePassword());
         validator = certificateValidator(clock);
         fhirContext = FhirContexts.r4();
@@ -272,7 +279,8 @@ public final class GatewayRuntime implements AutoCloseable {
         // Built once: it generates snapshots and warms itself up, which takes seconds.
         ProfileValidator profileValidator = new ProfileValidator(conformance);
 
-        database = Database.open(settings.dbUrl(), settings.dbUser(), settings.dbPassword(), settings.dbPoolSize());
+        database = Database.open(
+                settings.dbUrl(), settings.dbUser(), settings.dbPassword(), settings.dbPoolSize(), compaction);
         started.push(database);
         try {
             new LedgerAppender(clock).reconcileHead(database.dataSource());

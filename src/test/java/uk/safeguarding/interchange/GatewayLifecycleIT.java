@@ -92,6 +92,19 @@ class GatewayLifecycleIT {
         assertThat(tmp.resolve("nokey-data")).doesNotExist();
     }
 
+    @Test
+    void refusesANegativeDatabaseHousekeepingBudgetNamingTheProperty() {
+        Map<String, String> overrides = TestGateway.overrides(tmp.resolve("budget-data"), 0);
+        overrides.put("gateway.db.h2.compaction-bytes-per-second", "-1");
+        GatewaySettings settings = GatewaySettings.load(overrides);
+
+        assertThatThrownBy(() -> GatewayRuntime.start(settings))
+                .isInstanceOf(StartupException.class)
+                .hasMessage("Configuration property gateway.db.h2.compaction-bytes-per-second must be 0 (no"
+                        + " housekeeping) or a number of bytes up to 2147483647, not -1");
+        assertThat(tmp.resolve("budget-data")).doesNotExist();
+    }
+
     private static void insertMessageRow(GatewayRuntime gateway, String trackingId) throws Exception {
         try (Connection c = gateway.dataSource().getConnection();
                 PreparedStatement ps = c.prepareStatement(

@@ -23,13 +23,30 @@ public final class Database implements AutoCloseable {
     private static final String H2_FILE = "jdbc:h2:file:";
 
     private final HikariDataSource dataSource;
+    private final H2Compaction compaction;
 
-    private Database(HikariDataSource dataSource) {
+    private Database(HikariDataSource dataSource, H2Compaction compaction) {
         this.dataSource = dataSource;
+        this.compaction = compaction;
     }
 
-    /** Opens the pool and applies pending migrations; closes the pool again if migration fails. */
+    /**
+     * Opens the pool and applies pending migrations; closes the pool again if migration fails. An H2 file database
+     * gets no housekeeping while open (short-lived commands, tests); the gateway opens it with
+     * {@link #open(String, String, String, int, int)}.
+     */
     public static Database open(String jdbcUrl, String user, String password, int poolSize) {
+        return open(jdbcUrl, user, password, poolSize, 0);
+    }
+
+    /**
+     * Opens the pool and applies pending migrations, then, for an H2 file database and a positive budget, starts H2's
+     * housekeeping ({@link H2Compaction}) until {@link #close()}.
+     *
+     * @param compactionBytesPerSecond the most live bytes the housekeeping moves per second; 0 for none
+     */
+    public static Database open(
+            String jdbcUrl, String user, String password, int poolSize, int compactionBytesPerSecond) {
         HikariConfig config = new HikariConfig();
         config.setPoolName("interchange-db");
         config.setJdbcUrl(withH2Settings(jdbcUrl));
@@ -57,7 +74,17 @@ public final class Database implements AutoCloseable {
             ds.close();
             throw e;
         }
-        return new Database(ds);
+        H2Compaction compaction = null;
+        if (jdbcUrl.startsWith(H2_FILE) && compactionBytesPerSecond > 0) {
+            int bytesPerRun = (int) Math.max(1, compactionBytesPerSecond * H2Compaction.PERIOD_MILLIS / 1000);
+            try {
+                compaction = H2Compaction.of(ds, bytesPerRun).schedule();
+            } catch (SQLException | RuntimeException e) {
+                ds.close();
+                throw new IllegalStateException("Cannot start the database's housekeeping: " + rootMessage(e), e);
+            }
+        }
+        return new Database(ds, compaction);
     }
 
     /** Statements each H2 session keeps parsed (H2's default, 8, is fewer than one acknowledgement prepares). */
@@ -109,6 +136,9 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() {
+        if (compaction != null) {
+            compaction.close();
+        }
         compactIfH2File();
         dataSource.close();
         log.info("Database closed");
