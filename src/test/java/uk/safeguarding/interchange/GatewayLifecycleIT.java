@@ -81,28 +81,33 @@ class GatewayLifecycleIT {
 
     @Test
     void refusesToStartWithoutKeystoreNamingThePropertyToSet() {
-        Map<String, String> overrides = TestGateway.overrides(tmp.resolve("nokey-data"), 0);
-        overrides.put("gateway.tls.keystore", "certs-missing/gateway-tls.p12");
-        GatewaySettings settings = GatewaySettings.load(overrides);
-
-        assertThatThrownBy(() -> GatewayRuntime.start(settings))
-                .isInstanceOf(StartupException.class)
-                .hasMessage("Certificate file certs-missing/gateway-tls.p12 not found: run ./gateway dev-pki"
+        assertRefusesToStartBeforeTouchingTheDataDir(
+                "gateway.tls.keystore",
+                "certs-missing/gateway-tls.p12",
+                "Certificate file certs-missing/gateway-tls.p12 not found: run ./gateway dev-pki"
                         + " or set gateway.tls.keystore");
-        assertThat(tmp.resolve("nokey-data")).doesNotExist();
     }
 
     @Test
     void refusesANegativeDatabaseHousekeepingBudgetNamingTheProperty() {
-        Map<String, String> overrides = TestGateway.overrides(tmp.resolve("budget-data"), 0);
-        overrides.put("gateway.db.h2.compaction-bytes-per-second", "-1");
+        assertRefusesToStartBeforeTouchingTheDataDir(
+                "gateway.db.h2.compaction-bytes-per-second",
+                "-1",
+                "Configuration property gateway.db.h2.compaction-bytes-per-second must be 0 (no housekeeping) or a"
+                        + " number of bytes up to 2147483647, not -1");
+    }
+
+    /** With {@code key} set to {@code value} the gateway refuses to start with {@code message}, data dir untouched. */
+    private void assertRefusesToStartBeforeTouchingTheDataDir(String key, String value, String message) {
+        Path dataDir = tmp.resolve("refused-" + key);
+        Map<String, String> overrides = TestGateway.overrides(dataDir, 0);
+        overrides.put(key, value);
         GatewaySettings settings = GatewaySettings.load(overrides);
 
         assertThatThrownBy(() -> GatewayRuntime.start(settings))
                 .isInstanceOf(StartupException.class)
-                .hasMessage("Configuration property gateway.db.h2.compaction-bytes-per-second must be 0 (no"
-                        + " housekeeping) or a number of bytes up to 2147483647, not -1");
-        assertThat(tmp.resolve("budget-data")).doesNotExist();
+                .hasMessage(message);
+        assertThat(dataDir).doesNotExist();
     }
 
     private static void insertMessageRow(GatewayRuntime gateway, String trackingId) throws Exception {
