@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
 /**
  * H2's housekeeping while the gateway runs (decision 0012). With {@code WRITE_DELAY=0} H2 starts no background
  * writer, so nothing rewrites the chunks that hold a few live pages: every commit's chunk stays in the file, in H2's
- * chunk layout (rewritten in part at every commit) and in the heap (one object per chunk, ~400 bytes), without bound.
+ * chunk layout (rewritten in part at every commit) and in the heap (one object per chunk, ~230 bytes), without bound.
  * Each {@link #runOnce() run} does what H2's own background writer would: while less than {@value #TARGET_FILL_PERCENT}
  * % of the chunks' bytes are live, it moves the live pages of the sparsest chunks older than H2's retention time (up to
  * a byte budget) into a new chunk, so the old ones die and their space is reused.
