@@ -122,6 +122,7 @@ public final class H2Pages {
                             objects.getOrDefault(map, map));
                 });
     }
+
     /** Sums, per chunk and map, the bytes and pages of the page lines of {@link MVStoreTool#dump}'s output. */
     private static final class DumpReader extends Writer {
         private final TreeMap<Long, Map<String, long[]>> chunks;
